@@ -1,12 +1,16 @@
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db.models import Count
+from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_import import import_view
 from .models import (
     Article,
     Event,
@@ -30,7 +34,8 @@ def publish(modeladmin, request, queryset):
     now = timezone.now()
     # Scheduled items keep their future time; drafts go out now.
     drafts = queryset.filter(status=Status.DRAFT)
-    n_now = drafts.filter(published_at__lte=now).update(status=Status.PUBLISHED)
+    # A draft dated in the past goes out dated now, at the top of the lists.
+    n_now = drafts.filter(published_at__lte=now).update(status=Status.PUBLISHED, published_at=now)
     n_scheduled = drafts.filter(published_at__gt=now).update(status=Status.PUBLISHED)
     modeladmin.message_user(
         request,
@@ -86,13 +91,11 @@ class PlaceAdmin(admin.ModelAdmin):
     list_per_page = 100
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=Count("articles"))
+        return super().get_queryset(request).annotate(n_articles=Count("articles")).order_by("path")
 
     @admin.display(description=_("name"), ordering="path")
     def indented_name(self, obj):
-        return format_html(
-            '<span style="padding-left:{}em">{}</span>', obj.depth * 1.5, obj.name
-        )
+        return format_html('<span style="padding-left:{}em">{}</span>', obj.depth * 1.5, obj.name)
 
     @admin.display(description=_("stories"), ordering="n_articles")
     def article_count(self, obj):
@@ -143,7 +146,10 @@ class EventAdmin(PublicationStateMixin, admin.ModelAdmin):
     actions = [publish, unpublish]
     fieldsets = [
         (None, {"fields": ["title", "slug", "description", "website"]}),
-        (_("When and where"), {"fields": [("starts_on", "ends_on"), ("start_time", "end_time"), "place", "venue"]}),
+        (
+            _("When and where"),
+            {"fields": [("starts_on", "ends_on"), ("start_time", "end_time"), "place", "venue"]},
+        ),
         (_("Publication"), {"fields": ["status", "published_at"]}),
     ]
 
@@ -159,7 +165,12 @@ class TopicAdmin(admin.ModelAdmin):
     fields = ["name", "slug", "featured", "description"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=Count("tagged_articles"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_articles=Count("tagged_articles"))
+            .order_by("name")
+        )
 
     @admin.display(description=_("stories"), ordering="n_articles")
     def article_count(self, obj):
@@ -172,21 +183,16 @@ class TopicAdmin(admin.ModelAdmin):
 class ArticleAdminForm(forms.ModelForm):
     """Topics are chosen with the same autocomplete as places and organisations."""
 
-    topics = forms.ModelMultipleChoiceField(
-        label=_("topics"),
-        queryset=Topic.objects.all(),
-        required=False,
-        help_text=_("Type to search. New topics are added under 主题 (Topics)."),
-    )
-
-    class Meta:
-        model = Article
-        fields = "__all__"
+    # No Meta: the admin builds the form for Article from ArticleAdmin.fieldsets.
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topics"].widget = AutocompleteSelectMultiple(
-            Article._meta.get_field("topics"), admin.site
+        self.fields["topics"] = forms.ModelMultipleChoiceField(
+            label=_("topics"),
+            queryset=Topic.objects.all(),
+            required=False,
+            widget=AutocompleteSelectMultiple(Article._meta.get_field("topics"), admin.site),
+            help_text=_("Type to search. New topics are added under Topics."),
         )
         if self.instance.pk:
             self.initial["topics"] = [t.pk for t in self.instance.topics.all()]
@@ -218,7 +224,7 @@ class ArticleAdmin(PublicationStateMixin, admin.ModelAdmin):
     autocomplete_fields = ["place", "organisations", "event"]
     date_hierarchy = "published_at"
     actions = [publish, unpublish]
-    readonly_fields = ["view_count", "created_at", "updated_at"]
+    readonly_fields = ["view_count", "created_at", "updated_at", "import_warnings", "original_text"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "summary", "body"]}),
@@ -229,8 +235,32 @@ class ArticleAdmin(PublicationStateMixin, admin.ModelAdmin):
         ),
         (_("Source"), {"fields": ["source", "source_url", "author"]}),
         (_("Cover image"), {"fields": ["cover", "cover_alt", "cover_credit"]}),
-        (_("Statistics"), {"fields": ["view_count", "created_at", "updated_at"], "classes": ["collapse"]}),
+        (_("Import"), {"fields": ["import_warnings", "original_text"], "classes": ["collapse"]}),
+        (
+            _("Statistics"),
+            {"fields": ["view_count", "created_at", "updated_at"], "classes": ["collapse"]},
+        ),
     ]
+
+    @admin.display(description=_("import warnings"))
+    def import_warnings(self, obj):
+        if not obj.import_flags:
+            return "—"
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong> {}</p>",
+            ((flag.get("message", ""), flag.get("text", "")) for flag in obj.import_flags),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(partial(import_view, self)),
+                name="articles_article_import",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_changeform_initial_data(self, request):
         return {"editor": request.user.pk, **super().get_changeform_initial_data(request)}

@@ -9,9 +9,12 @@ import datetime as dt
 
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from . import search
 from .models import Article, Event, Organisation, OrganisationKind, Place, Topic
 
 MAX_VALUE_LENGTH = 100
@@ -52,16 +55,27 @@ class SlugFilter(django_filters.ModelChoiceFilter):
 class DayBoundFilter(django_filters.DateFilter):
     """A calendar day in Beijing time, compared with an indexed datetime column."""
 
+    #: The first and last days have no bounds in UTC (0001-01-01 00:00 in Beijing is
+    #: in year 0; 9999-12-31 has no next day): a date beyond these is a 400, not a 500.
+    EARLIEST_DAY = dt.date.min + dt.timedelta(days=1)
+    LATEST_DAY = dt.date.max - dt.timedelta(days=1)
+
     def __init__(self, *args, end_of_day=False, **kwargs):
         self.end_of_day = end_of_day
         kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        kwargs.setdefault(
+            "validators",
+            [MinValueValidator(self.EARLIEST_DAY), MaxValueValidator(self.LATEST_DAY)],
+        )
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         if not value:
             return qs
         if self.end_of_day:
-            bound = timezone.make_aware(dt.datetime.combine(value + dt.timedelta(days=1), dt.time()))
+            bound = timezone.make_aware(
+                dt.datetime.combine(value + dt.timedelta(days=1), dt.time())
+            )
             return qs.filter(**{f"{self.field_name}__lt": bound})
         bound = timezone.make_aware(dt.datetime.combine(value, dt.time()))
         return qs.filter(**{f"{self.field_name}__gte": bound})
@@ -124,7 +138,7 @@ class ArticleFilter(FacetedFilterSet):
     date_to = DayBoundFilter(label=_("To"), field_name="published_at", end_of_day=True)
     sort = django_filters.ChoiceFilter(
         label=_("Sort"),
-        choices=[("newest", _("Newest first")), ("popular", _("Most read"))],
+        choices=[("newest", _("Newest first")), ("popular", pgettext_lazy("sort", "Most read"))],
         method="filter_sort",
         empty_label=None,
     )
@@ -146,15 +160,8 @@ class ArticleFilter(FacetedFilterSet):
         return queryset.tagged(value)
 
     def filter_text(self, queryset, name, value):
-        # A plain substring match: exact for Chinese at the size of a regional site.
-        # The bigram index of the search issue replaces it behind this method.
-        from django.db.models import Q  # noqa: PLC0415
-
-        for word in value.split()[:5]:
-            queryset = queryset.filter(
-                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-            )
-        return queryset
+        # Bigram index: exact like a substring scan, traditional queries find simplified text.
+        return search.search(queryset, value)
 
     def filter_sort(self, queryset, name, value):
         return queryset.most_read() if value == "popular" else queryset.newest_first()

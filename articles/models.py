@@ -12,6 +12,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from . import search
 from .text import pinyin_slug
 
 # --- Publishing rule ------------------------------------------------------------------
@@ -42,8 +43,7 @@ class Publishable(models.Model):
         _("publication time"),
         default=timezone.now,
         help_text=_(
-            "Readers see a published item from this time on. "
-            "A time in the future schedules it."
+            "Readers see a published item from this time on. A time in the future schedules it."
         ),
     )
 
@@ -72,7 +72,7 @@ def unique_slug(model, text, *, separator="-", instance_pk=None, fallback="item"
 def alias_list(text):
     """Aliases are edited one per line (or separated by commas)."""
     return [
-        a.strip() for a in text.replace(",", "\n").replace(",", "\n").splitlines() if a.strip()
+        a.strip() for a in text.replace(",", "\n").replace("，", "\n").splitlines() if a.strip()
     ]
 
 
@@ -152,8 +152,19 @@ class Place(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.fill_slug()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self._update_path()
+
     def get_absolute_url(self):
         return reverse("articles:place-detail", kwargs={"slug": self.slug})
+
+    def fill_slug(self):
+        # Also called by clean(): forms validate the non-empty constraint before save().
+        if not self.slug:
+            self.slug = unique_slug(Place, self.name, separator="", instance_pk=self.pk)
 
     @property
     def alias_list(self):
@@ -168,20 +179,12 @@ class Place(models.Model):
         return sorted(Place.objects.filter(pk__in=ids), key=lambda p: p.depth)
 
     def clean(self):
+        self.fill_slug()
         if self.parent_id and self.pk:
-            if self.parent_id == self.pk or (
-                self.path and self.parent.path.startswith(self.path)
-            ):
+            if self.parent_id == self.pk or (self.path and self.parent.path.startswith(self.path)):
                 raise ValidationError(
                     {"parent": _("A place cannot be part of itself or of a place inside it.")}
                 )
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Place, self.name, separator="", instance_pk=self.pk)
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            self._update_path()
 
     def _update_path(self):
         parent_path = self.parent.path if self.parent_id else "/"
@@ -261,8 +264,22 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.fill_slug()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:organisation-detail", kwargs={"slug": self.slug})
+
+    def fill_slug(self):
+        # Also called by clean(): forms validate the non-empty constraint before save().
+        if not self.slug:
+            self.slug = unique_slug(
+                Organisation, self.short_name or self.name, separator="", instance_pk=self.pk
+            )
+
+    def clean(self):
+        self.fill_slug()
 
     @property
     def display_name(self):
@@ -271,13 +288,6 @@ class Organisation(models.Model):
     @property
     def alias_list(self):
         return alias_list(self.aliases)
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(
-                Organisation, self.short_name or self.name, separator="", instance_pk=self.pk
-            )
-        super().save(*args, **kwargs)
 
 
 # --- Event ------------------------------------------------------------------------------
@@ -359,8 +369,17 @@ class Event(Publishable):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.fill_slug()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:event-detail", kwargs={"slug": self.slug})
+
+    def fill_slug(self):
+        # Also called by clean(): forms validate the non-empty constraint before save().
+        if not self.slug:
+            self.slug = unique_slug(Event, self.title, instance_pk=self.pk, fallback="event")
 
     @property
     def last_day(self):
@@ -371,6 +390,7 @@ class Event(Publishable):
         return self.ends_on is not None and self.ends_on != self.starts_on
 
     def clean(self):
+        self.fill_slug()
         errors = {}
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("The last day cannot be before the first day.")
@@ -383,11 +403,6 @@ class Event(Publishable):
             errors["end_time"] = _("The end time cannot be before the start time.")
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Event, self.title, instance_pk=self.pk, fallback="event")
-        super().save(*args, **kwargs)
 
 
 class OrganiserRole(models.TextChoices):
@@ -551,9 +566,12 @@ class Article(Publishable):
         _("image credit"), max_length=200, blank=True, help_text=_("图片由…提供: who supplied it.")
     )
     source = models.CharField(
-        _("source"), max_length=100, blank=True, help_text=_("The outlet first publishing it (来源).")
+        _("source"),
+        max_length=100,
+        blank=True,
+        help_text=_("The outlet first publishing it (来源)."),
     )
-    source_url = models.URLField(_("original link"), max_length=500, blank=True)
+    source_url = models.URLField(_("original link"), max_length=500, blank=True, db_index=True)
     author = models.CharField(_("author"), max_length=100, blank=True)
     editor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -590,6 +608,20 @@ class Article(Publishable):
     featured = models.BooleanField(
         _("lead story"), default=False, help_text=_("Shown at the top of the front page.")
     )
+    original_text = models.TextField(
+        _("original text"),
+        blank=True,
+        help_text=_("The text as it was imported, before cleaning; kept for reference."),
+    )
+    import_fingerprint = models.CharField(
+        _("import fingerprint"), max_length=64, blank=True, db_index=True, editable=False
+    )
+    import_flags = models.JSONField(
+        _("import warnings"),
+        default=list,
+        blank=True,
+        help_text=_("What the importer could not clean by itself; check these passages."),
+    )
     view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -621,18 +653,27 @@ class Article(Publishable):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.fill_slug()
+        # Sanitise on every save, not just in admin forms: nothing stored can run script.
+        self.body = self._meta.get_field("body").sanitize(self.body or "")
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            search.index_article(self)
+
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def fill_slug(self):
+        # Also called by clean(): forms validate the non-empty constraint before save().
+        if not self.slug:
+            self.slug = pinyin_slug(self.title) or "story"
+
+    def clean(self):
+        self.fill_slug()
 
     @property
     def editor_name(self):
         if not self.editor:
             return ""
         return self.editor.get_full_name() or self.editor.get_username()
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = pinyin_slug(self.title) or "story"
-        # Sanitise on every save, not just in admin forms: nothing stored can run script.
-        self.body = self._meta.get_field("body").sanitize(self.body or "")
-        super().save(*args, **kwargs)

@@ -21,6 +21,18 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+@cache
+def _s2t():
+    import opencc  # noqa: PLC0415
+
+    return opencc.OpenCC("s2t")
+
+
+def to_traditional(text: str) -> str:
+    """Simplified to traditional for the reader toggle: s2t, not s2twp, so 激光 stays 激光."""
+    return _s2t().convert(text) if text else text
+
+
 def to_simplified(text: str) -> str:
     """Traditional to simplified Chinese (OpenCC t2s keeps mainland wording)."""
     return _t2s().convert(text) if text else text

@@ -7,6 +7,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("articles/", views.ArticleListView.as_view(), name="article-list"),
+    path("search/", views.ArticleListView.as_view(), name="search"),
     path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article-detail-short"),
     path("articles/<int:pk>-<str:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
     path("places/", views.PlaceListView.as_view(), name="place-list"),
@@ -21,5 +22,7 @@ urlpatterns = [
     ),
     path("events/", views.EventListView.as_view(), name="event-list"),
     path("events/<str:slug>/", views.EventDetailView.as_view(), name="event-detail"),
+    path("script/<str:script>/", views.set_script, name="set-script"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
 ]

@@ -3,13 +3,18 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import search
 from .filters import ArticleFilter, EventFilter, OrganisationFilter
+from .middleware import SCRIPT_COOKIE, TRADITIONAL
 from .models import (
     Article,
     Event,
@@ -34,6 +39,7 @@ def page_meta(request, title, description="", *, image=None, og_type="website", 
         "og_type": og_type,
         "noindex": noindex,
     }
+
 
 # --- Shared reads ---------------------------------------------------------------------
 
@@ -65,11 +71,29 @@ def topics_with_counts(article_qs):
     )
 
 
-def paginate(request, queryset, per_page):
+class CappedPaginator(Paginator):
+    """Counts no further than search.COUNT_CAP: exact totals of a common word cost too much."""
+
+    @cached_property
+    def _capped_count(self):
+        # One count query per page, read by both properties below.
+        return search.capped_count(self.object_list, search.COUNT_CAP)
+
+    @cached_property
+    def count(self):
+        return min(self._capped_count, search.COUNT_CAP)
+
+    @cached_property
+    def capped(self):
+        return self._capped_count > search.COUNT_CAP
+
+
+def paginate(request, queryset, per_page, paginator_class=Paginator):
     """A page of ``queryset``; a page number that is not a page is a 400 with a message."""
-    paginator = Paginator(queryset, per_page)
+    paginator = paginator_class(queryset, per_page)
     raw = request.GET.get("page") or "1"
-    if len(raw) > MAX_PAGE_NUMBER_LENGTH or not raw.isdigit():
+    # isdigit() alone accepts "²", which int() refuses.
+    if len(raw) > MAX_PAGE_NUMBER_LENGTH or not (raw.isascii() and raw.isdigit()):
         raise BadRequest(_("“%(page)s” is not a page number.") % {"page": raw[:20]})
     try:
         return paginator.page(int(raw))
@@ -83,8 +107,11 @@ def paginate(request, queryset, per_page):
 class PaginatedListMixin:
     """ListView pagination whose bad page numbers are a 400 with a message, not a 404."""
 
+    def get_paginator_class(self):
+        return Paginator
+
     def paginate_queryset(self, queryset, page_size):
-        page = paginate(self.request, queryset, page_size)
+        page = paginate(self.request, queryset, page_size, self.get_paginator_class())
         return page.paginator, page, page.object_list, page.has_other_pages()
 
 
@@ -127,17 +154,13 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         published = Article.objects.published()
         lead = list(published.filter(featured=True).newest_first().for_list()[:3])
-        latest = list(
-            published.exclude(pk__in=[a.pk for a in lead]).newest_first().for_list()[:10]
-        )
+        latest = list(published.exclude(pk__in=[a.pk for a in lead]).newest_first().for_list()[:10])
         clusters = place_counts(published, list(Place.objects.clusters()))
         return super().get_context_data(
             lead=lead,
             latest=latest,
             most_read=list(published.most_read()[:5]),
-            upcoming_events=list(
-                Event.objects.published().upcoming().select_related("place")[:5]
-            ),
+            upcoming_events=list(Event.objects.published().upcoming().select_related("place")[:5]),
             clusters=[p for p in clusters if p.n] or clusters,
             topics=list(topics_with_counts(published)[:20]),
             meta=page_meta(self.request, ""),
@@ -160,10 +183,26 @@ class ArticleListView(FilteredListMixin, ListView):
     def get_queryset(self):
         return super().get_queryset().for_list()
 
+    @property
+    def query_text(self):
+        if self.filterset.is_bound and self.filterset.is_valid():
+            return self.filterset.form.cleaned_data.get("q") or ""
+        return ""
+
+    def get_paginator_class(self):
+        return CappedPaginator if search.parse_query(self.query_text) else Paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if not kwargs.get("filter_errors"):
             context["facets"] = self.facets()
+        q = self.query_text
+        context["query"] = q
+        context["query_is_empty"] = bool(q) and not search.parse_query(q)
+        if q and not context["query_is_empty"]:
+            for article in context["articles"]:
+                article.title_html = search.highlight(article.title, q, width=200)
+                article.snippet = search.highlight(f"{article.summary} {article.body}", q)
         context["hidden_params"] = [
             (name, self.request.GET[name][:100])
             for name in ("place", "topic", "organisation", "event", "sort")
@@ -174,7 +213,10 @@ class ArticleListView(FilteredListMixin, ListView):
         context["meta"] = page_meta(
             self.request,
             title,
-            _("The latest news of China's optics industry clusters, by place, topic, organisation and event."),
+            _(
+                "The latest news of China's optics industry clusters, "
+                "by place, topic, organisation and event."
+            ),
             noindex=bool(kwargs.get("filter_errors")),
         )
         return context
@@ -188,7 +230,9 @@ class ArticleListView(FilteredListMixin, ListView):
 
         places = place_counts(without("place"), list(Place.objects.all()))
         organisations = (
-            Organisation.objects.filter(articles__in=without("organisation").order_by().values("pk"))
+            Organisation.objects.filter(
+                articles__in=without("organisation").order_by().values("pk")
+            )
             .annotate(n=Count("articles", distinct=True))
             .order_by("-n", "name")[:25]
         )
@@ -252,7 +296,10 @@ class ArticleDetailView(DetailView):
             organisations=list(article.organisations.all()),
             place_trail=article.place.ancestors() + [article.place] if article.place else [],
             related=list(Article.objects.related_to(article).select_related("place")),
-            previous_article=published.filter(older).newest_first().only("pk", "slug", "title").first(),
+            previous_article=published.filter(older)
+            .newest_first()
+            .only("pk", "slug", "title")
+            .first(),
             next_article=published.filter(newer)
             .order_by("published_at", "pk")
             .only("pk", "slug", "title")
@@ -283,7 +330,10 @@ class PlaceListView(TemplateView):
             meta=page_meta(
                 self.request,
                 _("Places and industry clusters"),
-                _("China's optics and eyewear clusters by province, city, county and development zone."),
+                _(
+                    "China's optics and eyewear clusters by province, city, "
+                    "county and development zone."
+                ),
             ),
             **kwargs,
         )
@@ -306,9 +356,7 @@ class PlaceDetailView(DetailView):
             articles=list(articles.newest_first().for_list()[:12]),
             upcoming_events=list(events.upcoming()[:6]),
             past_events=list(events.past()[:6]),
-            organisations=list(
-                Organisation.objects.in_place(place).select_related("place")[:30]
-            ),
+            organisations=list(Organisation.objects.in_place(place).select_related("place")[:30]),
             topics=list(topics_with_counts(articles)[:12]),
             meta=page_meta(
                 self.request,
@@ -326,7 +374,9 @@ class TopicListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         counts = dict(
-            TaggedArticle.objects.filter(content_object__in=Article.objects.published().values("pk"))
+            TaggedArticle.objects.filter(
+                content_object__in=Article.objects.published().values("pk")
+            )
             .values_list("tag")
             .annotate(n=Count("content_object", distinct=True))
         )
@@ -335,9 +385,7 @@ class TopicListView(TemplateView):
             topic.n = counts.get(topic.pk, 0)
         return super().get_context_data(
             topics=topics,
-            meta=page_meta(
-                self.request, _("Topics"), _("Optics industry news by topic.")
-            ),
+            meta=page_meta(self.request, _("Topics"), _("Optics industry news by topic.")),
             **kwargs,
         )
 
@@ -400,13 +448,19 @@ class OrganisationListView(FilteredListMixin, ListView):
             for place in places:
                 place.n = sum(n for path, n in place_rows.items() if path.startswith(place.path))
             context["facets"] = {
-                "kinds": [(value, label, by_kind.get(value, 0)) for value, label in OrganisationKind.choices],
+                "kinds": [
+                    (value, label, by_kind.get(value, 0))
+                    for value, label in OrganisationKind.choices
+                ],
                 "places": [p for p in places if p.n],
             }
         context["meta"] = page_meta(
             self.request,
             _("Organisations"),
-            _("Companies, associations, universities, testing centres and parks of the optics industry."),
+            _(
+                "Companies, associations, universities, testing centres "
+                "and parks of the optics industry."
+            ),
             noindex=bool(kwargs.get("filter_errors")),
         )
         return context
@@ -420,7 +474,9 @@ class OrganisationDetailView(DetailView):
     def get_context_data(self, **kwargs):
         organisation = self.object
         roles = (
-            EventOrganiser.objects.filter(organisation=organisation, event__in=Event.objects.published())
+            EventOrganiser.objects.filter(
+                organisation=organisation, event__in=Event.objects.published()
+            )
             .select_related("event", "event__place")
             .order_by("-event__starts_on")
         )
@@ -508,7 +564,9 @@ class EventDetailView(DetailView):
         ]
         return super().get_context_data(
             organisers_by_role=[(label, orgs) for label, orgs in by_role if orgs],
-            articles=list(Article.objects.published().covering(event).newest_first().for_list()[:20]),
+            articles=list(
+                Article.objects.published().covering(event).newest_first().for_list()[:20]
+            ),
             place_trail=(event.place.ancestors() + [event.place]) if event.place else [],
             is_preview=not event.is_published,
             today=timezone.localdate(),
@@ -522,7 +580,24 @@ class EventDetailView(DetailView):
         )
 
 
-# --- Robots and errors ------------------------------------------------------------------------------
+# --- Robots and errors ---------------------------------------------------------------------
+
+
+def set_script(request, script):
+    """Remember the reader's choice of simplified or traditional characters."""
+    if script not in ("hans", TRADITIONAL):
+        raise Http404(_("No such script."))
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = redirect(target)
+    if script == TRADITIONAL:
+        response.set_cookie(SCRIPT_COOKIE, TRADITIONAL, max_age=365 * 24 * 3600, samesite="Lax")
+    else:
+        response.delete_cookie(SCRIPT_COOKIE, samesite="Lax")
+    return response
 
 
 @cache_control(max_age=86400, public=True)
@@ -531,8 +606,14 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+def favicon(request):
+    return redirect(static("favicon.svg"), permanent=True)
+
+
 def bad_request(request, exception=None):
-    message = str(exception) if exception and str(exception) else _("The request was not understood.")
+    message = (
+        str(exception) if exception and str(exception) else _("The request was not understood.")
+    )
     return render(request, "400.html", {"message": message}, status=400)
 
 
@@ -542,4 +623,3 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
-

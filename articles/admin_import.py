@@ -1,0 +1,259 @@
+"""The admin's 导入文章 page: paste or upload a reprinted page, review, save a draft."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .ingest.importer import article_import, preview_import
+from .models import Event, Organisation, Place, Topic
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+UPLOAD_SUFFIXES = (".txt", ".html", ".htm")
+
+
+def decode_upload(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB 18030, which covers GBK/GB2312 pages."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise forms.ValidationError(
+        gettext_lazy("The file is neither UTF-8 nor GBK text."), code="encoding"
+    )
+
+
+class ImportSourceForm(forms.Form):
+    """Step 1: the raw page."""
+
+    text = forms.CharField(
+        label=gettext_lazy("Text or HTML of the page"),
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 16, "cols": 80}),
+        strip=False,
+    )
+    file = forms.FileField(
+        label=gettext_lazy("…or a .txt / .html file"),
+        required=False,
+        help_text=gettext_lazy("UTF-8 or GBK, at most 2 MB."),
+    )
+    source_url = forms.URLField(
+        label=gettext_lazy("Original link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=gettext_lazy("Where the story was first published, if you know it."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
+            raise forms.ValidationError(_("Upload a .txt or .html file."), code="suffix")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."), code="size")
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            data["text"] = decode_upload(upload.read())
+            data["is_html"] = upload.name.lower().endswith((".html", ".htm"))
+        else:
+            data["is_html"] = None
+        if not (data.get("text") or "").strip() and not self.errors:
+            raise forms.ValidationError(_("Paste the text of a page or choose a file."))
+        return data
+
+
+class ImportReviewForm(forms.Form):
+    """Step 2: the editor's decisions about the cleaned draft."""
+
+    raw = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=2_500_000)
+    is_html = forms.NullBooleanField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    summary = forms.CharField(
+        label=gettext_lazy("Summary"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+    )
+    source = forms.CharField(label=gettext_lazy("Source"), required=False, max_length=100)
+    source_url = forms.URLField(
+        label=gettext_lazy("Original link"), required=False, max_length=500, assume_scheme="https"
+    )
+    published_at = forms.DateTimeField(
+        label=gettext_lazy("Publication time"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=gettext_lazy("The story is saved as a draft whatever the time."),
+    )
+    cover_credit = forms.CharField(
+        label=gettext_lazy("Image credit"), required=False, max_length=200
+    )
+    place = forms.ModelChoiceField(
+        label=gettext_lazy("Place"), queryset=Place.objects.all(), required=False
+    )
+    event = forms.ModelChoiceField(
+        label=gettext_lazy("Event"), queryset=Event.objects.all(), required=False
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Organisations"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Topics"),
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, suggested_organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer the organisations the text names first; the rest stay one search away
+        # on the story's own page after saving.
+        if not self.is_bound:
+            ids = [o.pk for o in suggested_organisations]
+            self.fields["organisations"].queryset = Organisation.objects.filter(pk__in=ids)
+
+
+def review_initial(preview, raw, is_html, source_url):
+    cleaned, s = preview.cleaned, preview.suggestions
+    published_at = None
+    if cleaned.published_on:
+        published_at = f"{cleaned.published_on:%Y-%m-%d}T09:00"
+    return {
+        "raw": raw,
+        "is_html": is_html,
+        "title": cleaned.title,
+        "source": cleaned.source,
+        "source_url": source_url or cleaned.source_url,
+        "published_at": published_at,
+        "cover_credit": cleaned.credit,
+        "place": s.place.pk if s.place else None,
+        "event": s.event.pk if s.event else None,
+        "organisations": [o.pk for o in s.organisations],
+        "topics": [t.pk for t in s.topics],
+    }
+
+
+def marked_original(preview):
+    """The original text with every removal struck through, for the side-by-side view."""
+    text = preview.cleaned.original
+    pieces, cursor = [], 0
+    for removal in preview.cleaned.removals:
+        at = text.find(removal.context + removal.text, cursor) if removal.context else -1
+        start = at + len(removal.context) if at != -1 else text.find(removal.text, cursor)
+        if start == -1 or not removal.text:
+            continue
+        pieces.append(format_html("{}", text[cursor:start]))
+        pieces.append(
+            format_html(
+                '<del class="removed removed-{}" title="{}">{}</del>',
+                removal.kind,
+                removal.kind,
+                removal.text,
+            )
+        )
+        cursor = start + len(removal.text)
+    pieces.append(format_html("{}", text[cursor:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - each piece went through format_html
+
+
+def import_view(model_admin, request):
+    """GET: the paste form. POST step=preview: the review page. POST step=save: the draft."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Import a story"),
+        "has_view_permission": True,
+    }
+    step = request.POST.get("step")
+
+    if request.method == "POST" and step == "save":
+        review = ImportReviewForm(request.POST)
+        if review.is_valid():
+            data = review.cleaned_data
+            outcome = article_import(
+                text=data["raw"],
+                is_html=data["is_html"],
+                editor=request.user,
+                source_url=data["source_url"],
+                overrides={
+                    key: data[key]
+                    for key in (
+                        "title",
+                        "summary",
+                        "source",
+                        "source_url",
+                        "cover_credit",
+                        "place",
+                        "event",
+                        "organisations",
+                        "topics",
+                    )
+                }  # fmt: skip
+                | ({"published_at": data["published_at"]} if data["published_at"] else {}),
+            )
+            url = reverse("admin:articles_article_change", args=[outcome.article.pk])
+            if outcome.created:
+                messages.success(
+                    request,
+                    _("Imported as a draft. Check it, then publish.")
+                    + (" " + _("The importer flagged passages to check.") if outcome.flags else ""),
+                )
+            else:
+                messages.warning(request, _("This page was imported before; nothing was changed."))
+            return redirect(url)
+        preview = preview_import(
+            text=request.POST.get("raw", ""), source_url=request.POST.get("source_url", "")
+        )
+        return TemplateResponse(
+            request,
+            "admin/articles/article/import_review.html",
+            {**context, "form": review, "preview": preview, "original": marked_original(preview)},
+            status=400,
+        )
+
+    if request.method == "POST":
+        source = ImportSourceForm(request.POST, request.FILES)
+        if source.is_valid():
+            data = source.cleaned_data
+            preview = preview_import(
+                text=data["text"], is_html=data["is_html"], source_url=data["source_url"]
+            )
+            review = ImportReviewForm(
+                initial=review_initial(preview, data["text"], data["is_html"], data["source_url"]),
+                suggested_organisations=preview.suggestions.organisations,
+            )
+            return TemplateResponse(
+                request,
+                "admin/articles/article/import_review.html",
+                {
+                    **context,
+                    "form": review,
+                    "preview": preview,
+                    "original": marked_original(preview),
+                },
+            )
+        return TemplateResponse(
+            request, "admin/articles/article/import.html", {**context, "form": source}, status=400
+        )
+
+    return TemplateResponse(
+        request, "admin/articles/article/import.html", {**context, "form": ImportSourceForm()}
+    )

@@ -1,0 +1,1 @@
+"""Import of reprinted articles: cleaning (pure text), name suggestions, and drafts."""

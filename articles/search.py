@@ -1,0 +1,295 @@
+"""Chinese-aware full-text search over stories.
+
+PostgreSQL has no Chinese parser and pg_trgm cannot index two-character queries,
+so text is cut into overlapping CJK bigrams plus Latin words and numbers (after
+NFKC, lower-casing and traditional-to-simplified), and those tokens are indexed:
+
+- PostgreSQL: a ``tsvector`` column (``simple`` configuration, GIN index) written
+  from Python with explicit positions; title tokens carry weight A.
+- SQLite: an FTS5 table with the ``unicode61`` tokenizer over the same tokens,
+  one column for the title and one for the rest.
+
+A query goes through the same tokenizer and must match as a phrase, so a
+traditional query finds simplified stories and ``宇瞳镜头`` finds exactly the
+stories containing that string. Every character starts a token (the last
+character of a run is indexed on its own), so one-character queries are prefix
+matches. See design.md §4 for the measurements behind these choices.
+
+The columns are not Django fields: they exist only in the database (migration
+0004), so ordinary story queries never load them.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from html import unescape
+
+from django.db import connection
+from django.db.models import BooleanField, Q, TextField
+from django.db.models.expressions import Col, Expression, RawSQL
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+from .text import to_simplified
+
+#: Han characters (CJK unified ideographs, extension A, compatibility) form runs of bigrams.
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN = re.compile(rf"[{_HAN}]+|[a-z]+|[0-9]+")
+_IS_HAN = re.compile(rf"[{_HAN}]")
+
+#: PostgreSQL clamps tsvector positions here; later tokens share the last position.
+MAX_POSITION = 16383
+#: At most this many words of a query are used; more would only slow the query.
+MAX_QUERY_TERMS = 8
+#: Counts above this are shown as "more than".
+COUNT_CAP = 1000
+
+
+def normalise(text: str) -> str:
+    """NFKC, lower case, simplified characters: the form both index and queries use."""
+    return to_simplified(unicodedata.normalize("NFKC", text or "")).lower()
+
+
+def runs(text: str) -> list[str]:
+    """Runs of Han characters and of Latin letters/digits, in order, normalised."""
+    return _RUN.findall(normalise(text))
+
+
+def run_tokens(run: str) -> list[str]:
+    """Index tokens of one run: overlapping bigrams plus the final character for Han."""
+    if not _IS_HAN.match(run):
+        return [run]
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
+
+
+def tokens(text: str) -> list[str]:
+    """All index tokens of ``text`` in order (positions are their index + 1)."""
+    return [token for run in runs(text) for token in run_tokens(run)]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One run of a query: a phrase of bigrams, a one-character prefix, or a word."""
+
+    parts: tuple[str, ...]
+    prefix: bool = False
+
+
+def parse_query(q: str) -> list[Term]:
+    """Terms that must all match. Separate words (and Han/Latin runs) are ANDed."""
+    terms = []
+    for word in (q or "").split()[:MAX_QUERY_TERMS]:
+        for run in runs(word):
+            if _IS_HAN.match(run):
+                if len(run) == 1:
+                    terms.append(Term((run,), prefix=True))
+                else:
+                    terms.append(Term(tuple(run[i : i + 2] for i in range(len(run) - 1))))
+            else:
+                # Latin words and numbers match whole index words or their beginning,
+                # so "opti" finds "optics" and "2025" finds "2025".
+                terms.append(Term((run,), prefix=True))
+    # The same term twice adds nothing.
+    return list(dict.fromkeys(terms))
+
+
+# --- Writing the index ------------------------------------------------------------------------
+
+
+def _tsvector_literal(title: str, rest: str) -> str:
+    """A tsvector in PostgreSQL's input syntax with explicit positions and weights."""
+    positions: dict[tuple[str, str], list[int]] = {}
+    position = 0
+    for weight, text in (("A", title), ("D", rest)):
+        for token in tokens(text):
+            position = min(position + 1, MAX_POSITION)
+            positions.setdefault((token, weight), []).append(position)
+        position = min(position + 1, MAX_POSITION)  # no phrase spans title and body
+    parts = []
+    for (token, weight), where in positions.items():
+        lexeme = token.replace("\\", "\\\\").replace("'", "''")
+        parts.append(f"'{lexeme}':" + ",".join(f"{p}{weight}" for p in where[:256]))
+    return " ".join(parts)
+
+
+def document_text(article) -> tuple[str, str]:
+    """What is searchable of a story: its title, and its summary and body text."""
+    # The body is HTML: its entities (&amp; &nbsp; &lt;) are text, not the words amp, nbsp, lt.
+    return article.title, f"{article.summary}\n{unescape(strip_tags(article.body or ''))}"
+
+
+def index_article(article) -> None:
+    """Write one story's tokens to the search index (called from Article.save)."""
+    title, rest = document_text(article)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "UPDATE articles_article SET search_vector = %s::tsvector WHERE id = %s",
+                [_tsvector_literal(title, rest), article.pk],
+            )
+        elif connection.vendor == "sqlite":
+            cursor.execute("DELETE FROM articles_search WHERE rowid = %s", [article.pk])
+            cursor.execute(
+                "INSERT INTO articles_search (rowid, title, body) VALUES (%s, %s, %s)",
+                [article.pk, " ".join(tokens(title)), " ".join(tokens(rest))],
+            )
+
+
+def unindex_article(pk) -> None:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM articles_search WHERE rowid = %s", [pk])
+
+
+def rebuild_index(queryset, *, batch_size=500) -> int:
+    """Re-index every story of ``queryset``; returns how many."""
+    n = 0
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM articles_search")
+    for article in queryset.only("pk", "title", "summary", "body").iterator(batch_size):
+        index_article(article)
+        n += 1
+    return n
+
+
+# --- Querying ----------------------------------------------------------------------------------
+
+
+def _pg_term(term: Term, weight: str = "") -> str:
+    suffix = ":*" if term.prefix else ""
+    if weight:
+        suffix = f":*{weight}" if term.prefix else f":{weight}"
+    quoted = [
+        "'" + part.replace("\\", "\\\\").replace("'", "''") + "'" + suffix for part in term.parts
+    ]
+    return "(" + " <-> ".join(quoted) + ")"
+
+
+def pg_tsquery(terms: list[Term], weight: str = "") -> str:
+    return " & ".join(_pg_term(term, weight) for term in terms)
+
+
+def fts5_query(terms: list[Term], column: str = "") -> str:
+    prefix = f"{column}: " if column else ""
+    parts = []
+    for term in terms:
+        phrase = '"' + " ".join(term.parts) + '"'
+        parts.append(prefix + phrase + ("*" if term.prefix else ""))
+    return " AND ".join(parts)
+
+
+class _SearchVector(Expression):
+    """The ``search_vector`` column of the query's own stories table.
+
+    Resolved to a Col of the query's base alias, so it is relabelled like any column
+    when the queryset becomes a subquery (``pk__in=qs.values("pk")`` names the table
+    U0 there; a hard-coded ``articles_article.search_vector`` would then fail).
+    """
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        column = TextField()
+        column.set_attributes_from_name("search_vector")
+        return Col(query.get_initial_alias(), column)
+
+
+class _Matches(Expression):
+    """``search_vector @@ '…'::tsquery`` as a boolean expression."""
+
+    output_field = BooleanField()
+
+    def __init__(self, tsquery: str, vector=None):
+        super().__init__()
+        self.tsquery = tsquery
+        self.vector = vector if vector is not None else _SearchVector()
+
+    def get_source_expressions(self):
+        return [self.vector]
+
+    def set_source_expressions(self, exprs):
+        (self.vector,) = exprs
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.vector)
+        return f"{sql} @@ %s::tsquery", [*params, self.tsquery]
+
+
+def search(queryset, q: str):
+    """``queryset`` narrowed to stories matching every term of ``q``.
+
+    Title hits come first, then newer before older. Returns the queryset
+    unchanged when ``q`` has nothing to search for (only punctuation, say).
+    """
+    terms = parse_query(q)
+    if not terms:
+        return queryset
+    if connection.vendor == "postgresql":
+        title_hit = _Matches(pg_tsquery(terms, "A"))
+        queryset = queryset.filter(_Matches(pg_tsquery(terms)))
+    else:
+        ids = RawSQL(
+            "SELECT rowid FROM articles_search WHERE articles_search MATCH %s",
+            [fts5_query(terms)],
+        )
+        title_ids = RawSQL(
+            "SELECT rowid FROM articles_search WHERE articles_search MATCH %s",
+            [fts5_query(terms, "title")],
+        )
+        queryset = queryset.filter(pk__in=ids)
+        title_hit = Q(pk__in=title_ids)
+    return queryset.alias(title_hit=title_hit).order_by("-title_hit", "-published_at", "-pk")
+
+
+def capped_count(queryset, cap=None) -> int:
+    """The number of rows, counting no further than ``cap + 1`` (default COUNT_CAP)."""
+    cap = COUNT_CAP if cap is None else cap
+    return queryset.order_by().values("pk")[: cap + 1].count()
+
+
+# --- Snippets ------------------------------------------------------------------------------------
+
+
+def _normalised_chars(text: str) -> str:
+    # Character by character, so positions in the result are positions in ``text``.
+    return "".join((normalise(ch) or " ")[:1] for ch in text)
+
+
+def highlight(text: str, q: str, *, width: int = 120) -> str:
+    """An HTML-safe snippet of ``text`` around the first match, matches in <mark>."""
+    text = " ".join(unescape(strip_tags(text or "")).split())
+    needles = sorted(
+        {"".join(run) for word in (q or "").split()[:MAX_QUERY_TERMS] for run in runs(word)},
+        key=len,
+        reverse=True,
+    )
+    folded = _normalised_chars(text)
+    spans = []
+    for needle in needles:
+        start = folded.find(needle)
+        while start != -1:
+            end = start + len(needle)
+            if not any(s < end and start < e for s, e in spans):
+                spans.append((start, end))
+            start = folded.find(needle, end)
+    spans.sort()
+    if spans:
+        first = spans[0][0]
+        window_start = max(0, first - width // 3)
+    else:
+        window_start = 0
+    window_end = min(len(text), window_start + width)
+    out = ["…" if window_start else ""]
+    cursor = window_start
+    for start, end in spans:
+        if end <= window_start or start >= window_end:
+            continue
+        start, end = max(start, window_start), min(end, window_end)
+        out.append(escape(text[cursor:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        cursor = end
+    out.append(escape(text[cursor:window_end]))
+    if window_end < len(text):
+        out.append("…")
+    return mark_safe("".join(out))  # noqa: S308 - every piece of text is escaped above

@@ -1,0 +1,430 @@
+#!/usr/bin/env python
+"""Latency of the Chinese search's first results page on PostgreSQL, against a LIKE scan.
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/portal_dev DJANGO_SECRET_KEY=x \\
+        .venv/bin/python bench/search.py [--n 10000] [--full] [--runs 50] [--explain]
+
+DATABASE_URL only names the server: the benchmark drops and recreates its own database
+(``--db``, default ``portal_bench``; the name must contain "bench" and differ from the
+DATABASE_URL database), migrates it, generates N stories from the words of the two samples
+in ../shared/samples (plus rare made-up names, Latin words and numbers), writes their
+search vectors with articles.search's own tsvector builder, builds the GIN index and runs
+VACUUM ANALYZE. It then picks 2-, 4- and 6-character queries by document frequency (the
+most common, and a rare one) and times, warm, each of them ``--runs`` times:
+
+- page:  the queryset the story list uses (published, search.search, for_list) sliced to
+         the first 20 and materialised;
+- count: search.capped_count of the same results (what the paginator runs);
+- LIKE:  the same 20 newest stories found with title/summary/body ``contains`` instead.
+
+It prints p50 and p95 in milliseconds as a table. Timings never change the exit status;
+an error (or a search that disagrees with the LIKE scan on a hit count) does.
+"""
+
+import argparse
+import math
+import multiprocessing
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT.parent / "shared" / "samples"
+sys.path.insert(0, str(ROOT))
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+LATIN = ["AI", "AR", "VR", "LED", "optics", "lens", "G60", "5G", "2025", "3D", "iPhone", "MiniLED"]
+CHUNK = 2000  # stories per generation task; each task has its own seed
+
+
+# --- Database ------------------------------------------------------------------------------------
+
+
+def server_url_and_name(url, name):
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        sys.exit("bench/search.py needs DATABASE_URL=postgresql://… (it measures PostgreSQL)")
+    current = parts.path.lstrip("/")
+    if name == current or "bench" not in name:
+        sys.exit(f"refusing to drop {name!r}: the benchmark database must contain 'bench' "
+                 f"and differ from the DATABASE_URL database {current!r}")  # fmt: skip
+    return url, urlunsplit(parts._replace(path="/" + name))
+
+
+def recreate_database(server_url, name):
+    import psycopg  # noqa: PLC0415
+
+    # Through the maintenance database: the DATABASE_URL one need not exist.
+    with psycopg.connect(server_url, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(server_url, name):
+    import psycopg  # noqa: PLC0415
+
+    from django.db import connections  # noqa: PLC0415
+
+    connections.close_all()
+    with psycopg.connect(server_url, dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def setup_django(bench_url):
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DJANGO_PLAIN_STATIC", "1")
+    import django  # noqa: PLC0415
+
+    django.setup()
+
+
+# --- Generating stories --------------------------------------------------------------------------
+
+
+def vocabulary(seed, n):
+    """Three layers of words, each with cumulative Zipf-Mandelbrot weights.
+
+    - the words of the two samples (cut from their Han runs): the common layer, the most
+      frequent of them in about half the stories;
+    - 20,000 made-up words of 2-3 sample characters: a long tail, so stories have as many
+      distinct bigrams as real ones;
+    - made-up names (companies, towns), each in a handful of stories at any N: the rare layer.
+    """
+    from articles import search  # noqa: PLC0415
+
+    rng = random.Random(seed)
+    words, chars = set(), set()
+    for path in sorted(SAMPLES.glob("*.txt")):
+        for run in HAN.findall(search.normalise(path.read_text(encoding="utf-8"))):
+            chars.update(run)
+            if len(run) <= 8:
+                words.add(run)
+            i = 0
+            while i < len(run):
+                size = rng.choice((1, 2, 2, 2, 3, 4))
+                words.add(run[i : i + size])
+                i += size
+    if not words:
+        sys.exit(f"no samples found in {SAMPLES}")
+    words = sorted(w for w in words if search.normalise(w) == w)
+    chars = sorted(c for c in chars if search.normalise(c) == c)
+    rng.shuffle(words)
+
+    def made_up(count, lo, hi):
+        return ["".join(rng.choice(chars) for _ in range(rng.randint(lo, hi))) for _ in range(count)]
+
+    def zipf(items, offset):
+        return items, list(_accumulate(1 / (rank + offset) for rank in range(len(items))))
+
+    return (
+        zipf(words, 100),
+        zipf(made_up(20_000, 2, 3), 200),
+        made_up(max(500, n // 4), 2, 4),
+    )
+
+
+def make_chunk(task):
+    """Generate stories ``start``…``start+count`` and COPY them with their search vectors."""
+    start, count, total, seed = task
+    from django.db import connection  # noqa: PLC0415
+    from django.utils import timezone  # noqa: PLC0415
+
+    from articles import search  # noqa: PLC0415
+    from articles.models import Article, Status  # noqa: PLC0415
+
+    (common, common_cum), (tail, tail_cum), names = vocabulary(seed, total)
+    rng = random.Random(seed * 1_000_003 + start)
+    now = timezone.now()
+
+    def sentence(lo, hi):
+        k = rng.randint(lo, hi)
+        out = rng.choices(common, cum_weights=common_cum, k=(k + 1) // 2)
+        out += rng.choices(tail, cum_weights=tail_cum, k=k // 2)
+        rng.shuffle(out)
+        if rng.random() < 0.5:
+            out.insert(rng.randrange(len(out) + 1), rng.choice(names))
+        if rng.random() < 0.1:
+            out.insert(rng.randrange(len(out) + 1), rng.choice(LATIN))
+        for _ in range(len(out) // 7):
+            out.insert(rng.randrange(1, len(out)), "，")
+        return "".join(out) + "。"
+
+    fields = [f for f in Article._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    rows = []
+    for i in range(start, start + count):
+        published = now - timedelta(minutes=rng.randrange(5 * 365 * 24 * 60))
+        status = Status.DRAFT if rng.random() < 0.01 else Status.PUBLISHED
+        if rng.random() < 0.005:
+            published = now + timedelta(days=rng.randint(1, 30))  # scheduled
+        # About 1,300 characters, like the samples (1,500 and 1,900).
+        paragraphs = ["".join(sentence(8, 16) for _ in range(rng.randint(3, 6)))
+                      for _ in range(rng.randint(3, 7))]  # fmt: skip
+        article = Article(
+            title=sentence(3, 7)[:-1][:200],
+            slug=f"story-{i}",
+            summary=sentence(8, 18)[:500],
+            body="".join(f"<p>{p}</p>" for p in paragraphs),
+            status=status,
+            published_at=published,
+            created_at=published,
+            updated_at=published,
+            source="基准测试",
+        )
+        title, rest = search.document_text(article)
+        values = [f.get_db_prep_save(getattr(article, f.attname), connection) for f in fields]
+        rows.append([*values, search._tsvector_literal(title, rest)])
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        with cursor.copy(f"COPY articles_article ({columns}, search_vector) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    connection.close()
+    return count
+
+
+def _accumulate(values):
+    total = 0.0
+    for v in values:
+        total += v
+        yield total
+
+
+def generate(n, seed, processes):
+    from django.db import connection, connections  # noqa: PLC0415
+
+    migration = __import__("articles.migrations.0003_search_index", fromlist=["x"])
+    create_index = next(s for s in migration.POSTGRES_FORWARD if "CREATE INDEX" in s)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX IF EXISTS article_search_vector_idx")
+    connections.close_all()  # never share a connection across fork
+
+    tasks = [(start, min(CHUNK, n - start), n, seed) for start in range(0, n, CHUNK)]
+    t0 = time.perf_counter()
+    done = 0
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        for count in pool.imap_unordered(make_chunk, tasks):
+            done += count
+            print(f"\r  generated and copied {done:,}/{n:,} stories", end="", flush=True)
+    t1 = time.perf_counter()
+    print(f" in {t1 - t0:.0f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        cursor.execute(create_index)
+        t2 = time.perf_counter()
+        cursor.execute("VACUUM ANALYZE articles_article")
+    print(f"  GIN index in {t2 - t1:.0f} s, VACUUM ANALYZE in {time.perf_counter() - t2:.0f} s")
+
+
+# --- Choosing queries ----------------------------------------------------------------------------
+
+
+def choose_queries(seed, sample_size=3000):
+    """The most common n-gram, one in 1% of stories and a rare one, for n = 2, 4, 6."""
+    from django.db.models import Q  # noqa: PLC0415
+
+    from articles import search  # noqa: PLC0415
+    from articles.models import Article  # noqa: PLC0415
+
+    rng = random.Random(seed)
+    ids = list(Article.objects.values_list("pk", flat=True))
+    sampled = rng.sample(ids, min(sample_size, len(ids)))
+    df = {2: Counter(), 4: Counter(), 6: Counter()}
+    for article in Article.objects.filter(pk__in=sampled).only("title", "summary", "body"):
+        title, rest = search.document_text(article)
+        runs = HAN.findall(search.normalise(f"{title}\n{rest}"))
+        for n, counter in df.items():
+            counter.update({run[i : i + n] for run in runs for i in range(len(run) - n + 1)})
+
+    published = Article.objects.published()
+    queries = []
+    for n, counter in df.items():
+        common = counter.most_common(1)[0][0]
+        queries.append((common, "common"))
+        # Medium: in about 1% of the stories, where the planner switches plans.
+        target = len(sampled) / 100
+        mid = min(sorted(counter), key=lambda g: (abs(counter[g] - target), g))
+        queries.append((mid, "1%"))
+        # Rare: seen in one sampled story; the first that stays rare in the whole set.
+        once = sorted(g for g, c in counter.items() if c == 1)
+        rng.shuffle(once)
+        limit = max(3, len(ids) // 1000)
+        for gram in once[:200]:
+            hits = search.search(published, gram).count()
+            if 1 <= hits <= limit:
+                queries.append((gram, "rare"))
+                break
+    result = []
+    for q, kind in queries:
+        hits = search.search(published, q).count()
+        like = published.filter(
+            Q(title__contains=q) | Q(summary__contains=q) | Q(body__contains=q)
+        ).count()
+        result.append((q, kind, hits, like))
+    return result
+
+
+# --- Timing --------------------------------------------------------------------------------------
+
+
+def percentile(samples, p):
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def measure(fn, runs):
+    fn()  # warm: plans, caches, the first connection
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    return samples
+
+
+def first_page(q):
+    from articles import search  # noqa: PLC0415
+    from articles.models import Article  # noqa: PLC0415
+
+    # As ArticleListView: published, newest first, the q filter, for_list, 20 per page.
+    queryset = search.search(Article.objects.published().newest_first(), q).for_list()
+    return list(queryset[:20])
+
+
+def count(q):
+    from articles import search  # noqa: PLC0415
+    from articles.models import Article  # noqa: PLC0415
+
+    return search.capped_count(search.search(Article.objects.published().newest_first(), q))
+
+
+def like_page(q):
+    from django.db.models import Q  # noqa: PLC0415
+
+    from articles.models import Article  # noqa: PLC0415
+
+    queryset = (
+        Article.objects.published()
+        .filter(Q(title__contains=q) | Q(summary__contains=q) | Q(body__contains=q))
+        .order_by("-published_at", "-pk")
+        .for_list()
+    )
+    return list(queryset[:20])
+
+
+def explain(q):
+    from articles import search  # noqa: PLC0415
+    from articles.models import Article  # noqa: PLC0415
+
+    queryset = search.search(Article.objects.published().newest_first(), q).select_related("place")
+    print(f"\nEXPLAIN ANALYZE first page of {q!r}:")
+    print(queryset[:20].explain(analyze=True, buffers=True))
+    capped = search.search(Article.objects.published(), q).order_by().values("pk")[:1001]
+    print(f"EXPLAIN ANALYZE capped count of {q!r}:")
+    print(capped.explain(analyze=True, buffers=True))
+
+
+# --- Main ----------------------------------------------------------------------------------------
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=10_000, help="stories (default 10,000)")
+    parser.add_argument("--full", action="store_true", help="100,000 stories")
+    parser.add_argument("--runs", type=int, default=50, help="timed runs per search query")
+    parser.add_argument("--like-runs", type=int, default=None, help="runs per LIKE query")
+    parser.add_argument("--db", default="portal_bench", help="the throwaway database")
+    parser.add_argument("--seed", type=int, default=20250620)
+    parser.add_argument("--processes", type=int, default=min(4, os.cpu_count() or 1))
+    parser.add_argument("--reuse", action="store_true", help="keep existing data of the same N")
+    parser.add_argument("--keep", action="store_true", help="do not drop the database at the end")
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE plans")
+    args = parser.parse_args()
+    n = 100_000 if args.full else args.n
+    like_runs = args.like_runs or max(5, args.runs // (5 if n > 20_000 else 2))
+
+    url = os.environ.get("DATABASE_URL", "")
+    server_url, bench_url = server_url_and_name(url, args.db)
+    reuse = False
+    if args.reuse:
+        try:
+            setup_django(bench_url)
+            from articles.models import Article  # noqa: PLC0415
+
+            reuse = Article.objects.count() == n
+        except Exception:  # noqa: BLE001 - no such database yet: generate it
+            reuse = False
+    if not reuse:
+        print(f"Creating database {args.db} with {n:,} stories…")
+        recreate_database(server_url, args.db)
+        setup_django(bench_url)
+        from django.core.management import call_command  # noqa: PLC0415
+
+        call_command("migrate", verbosity=0)
+        generate(n, args.seed, args.processes)
+
+    from django.db import connection  # noqa: PLC0415
+
+    from articles.models import Article  # noqa: PLC0415
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('articles_article'))")
+        size = cursor.fetchone()[0]
+    published = Article.objects.published().count()
+    queries = choose_queries(args.seed)
+
+    errors = []
+    table = []
+    for q, kind, hits, like_hits in queries:
+        if hits != like_hits:
+            errors.append(f"{q}: search finds {hits}, LIKE finds {like_hits}")
+        if args.explain:
+            explain(q)
+        page = measure(lambda q=q: first_page(q), args.runs)
+        counted = measure(lambda q=q: count(q), args.runs)
+        both = measure(lambda q=q: (first_page(q), count(q)), args.runs)
+        like = measure(lambda q=q: like_page(q), like_runs)
+        table.append((q, kind, hits, page, counted, both, like))
+
+    print(
+        f"\n{n:,} stories ({published:,} published), PostgreSQL {version}, table + indexes "
+        f"{size}; warm; {args.runs} runs per search query, {like_runs} per LIKE query; ms\n"
+    )
+    header = (
+        f"{'query':<8}{'len':>4} {'kind':<7}{'hits':>8}"
+        f"{'page p50':>10}{'p95':>8}{'count p50':>11}{'p95':>8}"
+        f"{'page+count p50':>16}{'p95':>8}{'LIKE p50':>10}{'p95':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for q, kind, hits, page, counted, both, like in table:
+        pad = " " * (8 - 2 * len(q))  # Han characters are two columns wide
+        print(
+            f"{q}{pad}{len(q):>4} {kind:<7}{hits:>8,}"
+            f"{statistics.median(page):>10.1f}{percentile(page, 95):>8.1f}"
+            f"{statistics.median(counted):>11.1f}{percentile(counted, 95):>8.1f}"
+            f"{statistics.median(both):>16.1f}{percentile(both, 95):>8.1f}"
+            f"{statistics.median(like):>10.1f}{percentile(like, 95):>8.1f}"
+        )
+    worst = max(percentile(page, 95) for *_, page, _c, _b, _l in table)
+    print(f"\nworst first-page p95: {worst:.1f} ms (target at 100,000 stories: under 20 ms)")
+
+    if not args.keep:
+        drop_database(server_url, args.db)
+    for error in errors:
+        print("ERROR:", error, file=sys.stderr)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
