@@ -19,6 +19,7 @@ The columns are not Django fields: they exist only in the database (migration
 0004), so ordinary story queries never load them.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -43,6 +44,9 @@ MAX_POSITION = 16383
 MAX_QUERY_TERMS = 8
 #: Counts above this are shown as "more than".
 COUNT_CAP = 1000
+#: PostgreSQL: title tokens are indexed once more with this in front ("^眼镜"). Never the
+#: start of a token (those are Han characters, a-z or 0-9), so prefix queries never reach them.
+TITLE_MARK = "^"
 
 
 def normalise(text: str) -> str:
@@ -99,13 +103,20 @@ def parse_query(q: str) -> list[Term]:
 
 
 def _tsvector_literal(title: str, rest: str) -> str:
-    """A tsvector in PostgreSQL's input syntax with explicit positions and weights."""
+    """A tsvector in PostgreSQL's input syntax with explicit positions and weights.
+
+    Title tokens are also written with TITLE_MARK in front (same positions), so the GIN
+    index finds title hits by itself: weights are not in the index, and finding the newest
+    title hits through them means reading every matching story's vector.
+    """
     positions: dict[tuple[str, str], list[int]] = {}
     position = 0
     for weight, text in (("A", title), ("D", rest)):
         for token in tokens(text):
             position = min(position + 1, MAX_POSITION)
             positions.setdefault((token, weight), []).append(position)
+            if weight == "A":
+                positions.setdefault((TITLE_MARK + token, weight), []).append(position)
         position = min(position + 1, MAX_POSITION)  # no phrase spans title and body
     parts = []
     for (token, weight), where in positions.items():
@@ -158,18 +169,21 @@ def rebuild_index(queryset, *, batch_size=500) -> int:
 # --- Querying ----------------------------------------------------------------------------------
 
 
-def _pg_term(term: Term, weight: str = "") -> str:
+def _pg_term(term: Term, weight: str = "", mark: str = "") -> str:
     suffix = ":*" if term.prefix else ""
     if weight:
         suffix = f":*{weight}" if term.prefix else f":{weight}"
     quoted = [
-        "'" + part.replace("\\", "\\\\").replace("'", "''") + "'" + suffix for part in term.parts
+        "'" + (mark + part).replace("\\", "\\\\").replace("'", "''") + "'" + suffix
+        for part in term.parts
     ]
     return "(" + " <-> ".join(quoted) + ")"
 
 
-def pg_tsquery(terms: list[Term], weight: str = "") -> str:
-    return " & ".join(_pg_term(term, weight) for term in terms)
+def pg_tsquery(terms: list[Term], weight: str = "", *, title: bool = False) -> str:
+    """The tsquery of ``terms``; ``title=True`` matches the marked title tokens only."""
+    mark = TITLE_MARK if title else ""
+    return " & ".join(_pg_term(term, weight, mark) for term in terms)
 
 
 def fts5_query(terms: list[Term], column: str = "") -> str:
@@ -226,7 +240,7 @@ def search(queryset, q: str):
     if not terms:
         return queryset
     if connection.vendor == "postgresql":
-        title_hit = _Matches(pg_tsquery(terms, "A"))
+        title_hit = _Matches(pg_tsquery(terms, title=True))
         queryset = queryset.filter(_Matches(pg_tsquery(terms)))
     else:
         ids = RawSQL(
@@ -239,7 +253,65 @@ def search(queryset, q: str):
         )
         queryset = queryset.filter(pk__in=ids)
         title_hit = Q(pk__in=title_ids)
-    return queryset.alias(title_hit=title_hit).order_by("-title_hit", "-published_at", "-pk")
+    queryset = queryset.alias(title_hit=title_hit).order_by(*RANKED_ORDER)
+    queryset.__class__ = _ranked_class(type(queryset))
+    return queryset
+
+
+#: The order of search results: title hits first, then newer before older.
+RANKED_ORDER = ("-title_hit", "-published_at", "-pk")
+
+
+class _RankedSlices:
+    """Fetch a slice of ranked results as two newest-first queries: title hits, then the rest.
+
+    Ordered by ``title_hit`` first, PostgreSQL has to test and sort every match before it
+    can return the first page (about a second for a word in 40% of 100,000 stories).
+    Newest first, it walks the date index and stops after a page, and the GIN index finds
+    the title hits (see TITLE_MARK). The rows and their order are the same: the slice of
+    (title hits newest first) followed by (the other hits newest first).
+    """
+
+    def _fetch_all(self):
+        if self._result_cache is None and self._is_ranked_slice():
+            self._result_cache = self._fetch_ranked_slice()
+        super()._fetch_all()  # prefetch_related, once for the whole slice
+
+    def _is_ranked_slice(self):
+        query = self.query
+        return (
+            query.is_sliced
+            and tuple(query.order_by) == RANKED_ORDER
+            and "title_hit" in query.annotations
+            and not query.combinator
+            and not query.distinct
+        )
+
+    def _fetch_ranked_slice(self):
+        low, high = self.query.low_mark, self.query.high_mark
+        base = self._chain()
+        base.query.clear_limits()
+        base = base.prefetch_related(None)
+        newest = RANKED_ORDER[1:]
+        titles_qs = base.filter(title_hit=True).order_by(*newest)
+        titles = list(titles_qs[low:high])
+        if high is not None and len(titles) == high - low:
+            return titles
+        if titles or not low:
+            title_count = low + len(titles)
+        else:  # the slice starts after the last title hit: count them (fewer than low)
+            title_count = titles_qs.order_by()[:low].count()
+        others_qs = base.filter(title_hit=False).order_by(*newest)
+        start = low - title_count if low > title_count else 0
+        stop = None if high is None else high - title_count
+        return titles + list(others_qs[start:stop])
+
+
+@functools.cache
+def _ranked_class(queryset_class):
+    if issubclass(queryset_class, _RankedSlices):
+        return queryset_class
+    return type(f"Ranked{queryset_class.__name__}", (_RankedSlices, queryset_class), {})
 
 
 def capped_count(queryset, cap=None) -> int:

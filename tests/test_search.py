@@ -111,16 +111,24 @@ def test_query_syntax_for_both_databases():
     assert search.pg_tsquery(terms, "A") == (
         "('ai':*A) & ('宇瞳':A <-> '瞳镜':A <-> '镜头':A) & ('眼':*A)"
     )
+    # Title hits: the marked title tokens, which the GIN index finds by themselves.
+    assert search.pg_tsquery(terms, title=True) == (
+        "('^ai':*) & ('^宇瞳' <-> '^瞳镜' <-> '^镜头') & ('^眼':*)"
+    )
     assert search.fts5_query(terms) == '"ai"* AND "宇瞳 瞳镜 镜头" AND "眼"*'
     assert search.fts5_query(terms, "title") == (
         'title: "ai"* AND title: "宇瞳 瞳镜 镜头" AND title: "眼"*'
     )
 
 
-def test_tsvector_literal_weights_title_and_never_joins_title_and_body():
+def test_tsvector_literal_weights_and_marks_the_title_and_never_joins_title_and_body():
     literal = search._tsvector_literal("眼镜 AI", "眼镜产业")
-    # Title tokens weigh A, the rest D; a gap in positions keeps phrases inside one part.
-    assert literal == "'眼镜':1A '镜':2A 'ai':3A '眼镜':5D '镜产':6D '产业':7D '业':8D"
+    # Title tokens weigh A and are written again marked ("^眼镜"), the rest weighs D; a gap
+    # in positions keeps phrases inside one part.
+    assert literal == (
+        "'眼镜':1A '^眼镜':1A '镜':2A '^镜':2A 'ai':3A '^ai':3A "
+        "'眼镜':5D '镜产':6D '产业':7D '业':8D"
+    )
 
 
 def test_highlight_marks_matches_in_the_original_text_and_escapes_the_rest():

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import format_html_join
 
 from ..models import Article, Event, Organisation, Place, Status, Topic
 from .cleaning import CleanResult, clean
@@ -56,7 +56,7 @@ def fingerprint(raw: str) -> str:
 
 
 def paragraphs_to_html(paragraphs) -> str:
-    return "".join(f"<p>{escape(p)}</p>" for p in paragraphs if p.strip())
+    return format_html_join("", "<p>{}</p>", ((p,) for p in paragraphs if p.strip()))
 
 
 def find_duplicate(*, fingerprint_: str, source_url: str = "") -> Article | None:
