@@ -120,13 +120,25 @@ class ImportReviewForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, suggested_organisations=(), **kwargs):
+    def __init__(self, *args, suggested_organisations=(), suggested_places=(), **kwargs):
         super().__init__(*args, **kwargs)
-        # Offer the organisations the text names first; the rest stay one search away
-        # on the story's own page after saving.
         if not self.is_bound:
+            # Offer the organisations the text names; the rest stay one search away on
+            # the story's own page after saving.
             ids = [o.pk for o in suggested_organisations]
             self.fields["organisations"].queryset = Organisation.objects.filter(pk__in=ids)
+        if suggested_places:
+            # Every place the text names comes first, so the editor sees them all
+            # (临海市 and 杜桥镇 …) and picks the story's main one.
+            mentioned = {p.pk for p in suggested_places}
+            self.fields["place"].choices = [
+                ("", "---------"),
+                (_("Named in the text"), [(p.pk, p.name) for p in suggested_places]),
+                (
+                    _("All places"),
+                    [(p.pk, p.name) for p in Place.objects.all() if p.pk not in mentioned],
+                ),
+            ]
 
 
 def review_initial(preview, raw, is_html, source_url):
@@ -239,6 +251,7 @@ def import_view(model_admin, request):
             review = ImportReviewForm(
                 initial=review_initial(preview, data["text"], data["is_html"], data["source_url"]),
                 suggested_organisations=preview.suggestions.organisations,
+                suggested_places=preview.suggestions.places,
             )
             return TemplateResponse(
                 request,

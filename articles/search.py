@@ -5,7 +5,8 @@ so text is cut into overlapping CJK bigrams plus Latin words and numbers (after
 NFKC, lower-casing and traditional-to-simplified), and those tokens are indexed:
 
 - PostgreSQL: a ``tsvector`` column (``simple`` configuration, GIN index) written
-  from Python with explicit positions; title tokens carry weight A.
+  from Python with explicit positions; title tokens carry weight A and are written
+  a second time marked (``^眼镜``), so the index alone finds title hits.
 - SQLite: an FTS5 table with the ``unicode61`` tokenizer over the same tokens,
   one column for the title and one for the rest.
 
@@ -16,7 +17,7 @@ character of a run is indexed on its own), so one-character queries are prefix
 matches. See design.md §4 for the measurements behind these choices.
 
 The columns are not Django fields: they exist only in the database (migration
-0004), so ordinary story queries never load them.
+0003), so ordinary story queries never load them.
 """
 
 import functools
@@ -233,7 +234,8 @@ class _Matches(Expression):
 def search(queryset, q: str):
     """``queryset`` narrowed to stories matching every term of ``q``.
 
-    Title hits come first, then newer before older. Returns the queryset
+    Title hits come first, then newer before older; a slice of the result (a page)
+    is fetched as two newest-first queries (see _RankedSlices). Returns the queryset
     unchanged when ``q`` has nothing to search for (only punctuation, say).
     """
     terms = parse_query(q)
@@ -270,7 +272,19 @@ class _RankedSlices:
     Newest first, it walks the date index and stops after a page, and the GIN index finds
     the title hits (see TITLE_MARK). The rows and their order are the same: the slice of
     (title hits newest first) followed by (the other hits newest first).
+
+    When capped_count has just counted the queryset a slice is cut from (the paginator
+    does) and found no more than its cap, the slice is one ranked query as before.
     """
+
+    #: (matches, cap) from capped_count on the queryset this slice was cut from.
+    _match_count = None
+
+    def __getitem__(self, k):
+        result = super().__getitem__(k)
+        if isinstance(k, slice) and isinstance(result, _RankedSlices):
+            result._match_count = self._match_count
+        return result
 
     def _fetch_all(self):
         if self._result_cache is None and self._is_ranked_slice():
@@ -279,6 +293,11 @@ class _RankedSlices:
 
     def _is_ranked_slice(self):
         query = self.query
+        if self._match_count is not None and self._match_count[0] <= self._match_count[1]:
+            # Few matches (the paginator counted them all): one query that ranks them is
+            # as fast, and newest-first queries could walk the date index past them all
+            # when PostgreSQL overestimates a rare word.
+            return False
         return (
             query.is_sliced
             and tuple(query.order_by) == RANKED_ORDER
@@ -317,7 +336,10 @@ def _ranked_class(queryset_class):
 def capped_count(queryset, cap=None) -> int:
     """The number of rows, counting no further than ``cap + 1`` (default COUNT_CAP)."""
     cap = COUNT_CAP if cap is None else cap
-    return queryset.order_by().values("pk")[: cap + 1].count()
+    n = queryset.order_by().values("pk")[: cap + 1].count()
+    if isinstance(queryset, _RankedSlices):
+        queryset._match_count = (n, cap)  # for the page the paginator cuts from it next
+    return n
 
 
 # --- Snippets ------------------------------------------------------------------------------------

@@ -156,6 +156,8 @@ STORAGES = {
         )
     },
 }
+# The import page posts a whole reprinted page (up to 2 MB of text) back for review.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Serve uploaded media from Django itself unless a proxy or object store does it.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=True)
 

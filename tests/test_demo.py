@@ -1,11 +1,15 @@
 """The demo content: the two samples as clean published stories, loaded idempotently."""
 
 import io
+import json
 import re
+from html import unescape
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils.html import strip_tags
 
 from articles.demo import load_demo
 from articles.models import Article, Event, Organisation, Place, Status, Topic
@@ -158,3 +162,69 @@ def test_demo_editor_is_in_the_editors_group_and_keeps_its_password(db, settings
     assert list(editor.groups.values_list("name", flat=True)) == ["编辑"]
     assert client.login(username="editor", password=password)
     assert client.get("/admin/articles/article/add/").status_code == 200
+
+
+# --- The demo stories come from importing the raw samples (golden files) ------------------------
+
+DEMO_DIR = Path(__file__).resolve().parents[1] / "articles" / "demo"
+DEMO_ROWS = json.loads((DEMO_DIR / "articles.json").read_text(encoding="utf-8"))
+
+
+def body_lines(body_html):
+    """The story body as text: tags stripped, one paragraph per line."""
+    return [
+        unescape(strip_tags(p)).strip()
+        for p in re.findall(r"<p(?:\s[^>]*)?>(.*?)</p>", body_html, re.S)
+    ]
+
+
+@pytest.mark.parametrize("row", DEMO_ROWS, ids=[row["raw"] for row in DEMO_ROWS])
+def test_each_demo_story_equals_its_golden_file(demo, row):
+    story = Article.objects.get(title=row["title"])
+    golden = (DEMO_DIR / "golden" / row["raw"]).read_text(encoding="utf-8").splitlines()
+
+    assert body_lines(story.body) == golden
+    assert story.original_text == (DEMO_DIR / "raw" / row["raw"]).read_text(encoding="utf-8")
+    assert story.status == Status.PUBLISHED
+    assert story in Article.objects.published()
+    assert story.cover_credit == row["cover_credit"]
+    assert story.place.slug == row["place"] and story.event.slug == row["event"]
+    assert set(story.organisations.values_list("slug", flat=True)) == set(row["organisations"])
+    assert set(story.topics.values_list("name", flat=True)) == set(row["topics"])
+
+
+def test_the_shangrao_demo_story_flags_its_mojibake(demo):
+    shangrao = Article.objects.get(title=SHANGRAO)
+    linhai = Article.objects.get(title=LINHAI)
+    (island,) = [flag for flag in shangrao.import_flags if flag["kind"] == "mojibake"]
+    assert island["text"] == "?qū)<摇⑵髽I(yè)"
+    # The repaired words are in the body; the flag asks an editor to confirm them.
+    assert "领域专家、企业家" in shangrao.body
+    assert not [flag for flag in linhai.import_flags if flag["kind"] == "mojibake"]
+    # The demo's own title and date answer the "no title" and "check the date" flags.
+    kinds = {flag["kind"] for flag in shangrao.import_flags + linhai.import_flags}
+    assert not kinds & {"title", "date"}
+
+
+def test_a_second_load_demo_touches_no_story(demo):
+    before = list(Article.objects.order_by("pk").values_list("pk", "updated_at", "body"))
+    assert load_demo()["articles"] == 0
+    assert list(Article.objects.order_by("pk").values_list("pk", "updated_at", "body")) == before
+
+
+def test_load_demo_keeps_an_editors_links_and_title(demo):
+    story = Article.objects.get(title=LINHAI)
+    story.title = "临海眼镜产业推进会"
+    story.place = Place.objects.get(slug="duqiao")
+    story.event = None
+    story.save()
+    story.organisations.set(Organisation.objects.filter(slug="zhejiang-daxue"))
+    story.topics.set(list(Topic.objects.filter(name="镜片")))
+
+    load_demo()
+
+    story.refresh_from_db()
+    assert (story.title, story.place.slug, story.event) == ("临海眼镜产业推进会", "duqiao", None)
+    assert list(story.organisations.values_list("slug", flat=True)) == ["zhejiang-daxue"]
+    assert list(story.topics.values_list("name", flat=True)) == ["镜片"]
+    assert Article.objects.count() == demo["articles"]

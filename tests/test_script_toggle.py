@@ -138,7 +138,9 @@ def test_with_the_cookie_pages_are_traditional_and_the_toggle_reads_简(
     plain = html_of(client.get(url))
     html = html_of(traditional(client).get(url))
 
-    assert html.count('<html lang="zh-Hant">') == 1 and 'lang="zh-Hans"' not in html.split("<body")[0]
+    assert (
+        html.count('<html lang="zh-Hant">') == 1 and 'lang="zh-Hans"' not in html.split("<body")[0]
+    )
     assert expected in html
     assert "编辑后台" in plain and "编辑后台" not in html and "編輯後臺" in html
     assert "临海眼镜产业发展" not in html
@@ -203,7 +205,7 @@ def test_content_length_matches_the_converted_body(client, story):
         assert int(response["Content-Length"]) == len(response.content)
 
 
-# --- The admin is never converted -------------------------------------------------------------------
+# --- The admin is never converted -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -234,11 +236,10 @@ def test_the_admin_login_page_is_never_converted(client):
     assert "登錄" not in html and "帳號" not in html
 
 
-# --- The converter ----------------------------------------------------------------------------------
+# --- The converter --------------------------------------------------------------------------------
 
 
 def test_text_between_keep_markers_is_left_as_written():
-    html = "光学<!--keep-script-->简 光学<!--/keep-script-->光学<!--keep-script-->简<!--/keep-script-->"
-    assert convert_outside_markers(html) == (
-        "光學<!--keep-script-->简 光学<!--/keep-script-->光學<!--keep-script-->简<!--/keep-script-->"
-    )
+    keep, end = "<!--keep-script-->", "<!--/keep-script-->"
+    html = f"光学{keep}简 光学{end}光学{keep}简{end}"
+    assert convert_outside_markers(html) == f"光學{keep}简 光学{end}光學{keep}简{end}"

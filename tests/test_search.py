@@ -28,6 +28,8 @@ import pytest
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import connection, transaction
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext, override
@@ -95,7 +97,11 @@ def test_parse_query_phrases_prefixes_and_words():
     assert search.parse_query("眼") == [term(("眼",), prefix=True)]
     # Latin words and numbers are word prefixes; every run of every word is ANDed.
     assert search.parse_query("AI 眼鏡") == [term(("ai",), True), term(("眼镜",))]
-    assert search.parse_query("G60科创") == [term(("g",), True), term(("60",), True), term(("科创",))]
+    assert search.parse_query("G60科创") == [
+        term(("g",), True),
+        term(("60",), True),
+        term(("科创",)),
+    ]
     # The same term twice counts once; punctuation alone is no query.
     assert search.parse_query("眼镜 眼鏡 眼镜") == [term(("眼镜",))]
     assert search.parse_query("！！ ... “” ") == []
@@ -143,7 +149,7 @@ def test_highlight_marks_matches_in_the_original_text_and_escapes_the_rest():
     assert search.highlight("没有命中", "眼镜") == "没有命中"
 
 
-# --- Recall: the same hits as a substring scan on a generated corpus -------------------------------
+# --- Recall: the same hits as a substring scan on a generated corpus ------------------------------
 
 N_STORIES = 2400
 SEED = 20250620
@@ -243,7 +249,11 @@ class Reference:
 
     @staticmethod
     def terms(q):
-        return [run for word in q.split()[: search.MAX_QUERY_TERMS] for run in QUERY_RUN.findall(search.normalise(word))]
+        return [
+            run
+            for word in q.split()[: search.MAX_QUERY_TERMS]
+            for run in QUERY_RUN.findall(search.normalise(word))
+        ]
 
     @staticmethod
     def _matches(term, text, words):
@@ -405,6 +415,75 @@ class TestRecallEqualsSubstringScan:
             ]  # fmt: skip
             assert found(q, newer) == expected, q
 
+    def test_slices_of_ranked_results_are_the_same_rows(self, corpus):
+        """A slice (a page) is fetched as title hits newest first, then the others newest
+        first; every slice must equal the same slice of the full ranking."""
+        rng = random.Random(SEED + 6)
+        checked = 0
+        for q in han_queries(corpus, rng, per_length=10):
+            expected = corpus.ranked(q)
+            n_titles = len(
+                [d for d in corpus.hits(q) if all(t in d.title for t in corpus.terms(q))]
+            )
+            if not 0 < n_titles < len(expected) or len(expected) < 10:
+                continue
+            queryset = search.search(Article.objects.all(), q)
+            bounds = {(0, 20), (0, 1), (3, 9), (20, 40), (len(expected) - 5, len(expected) + 5),
+                      (len(expected) + 3, len(expected) + 10), (max(0, n_titles - 3), n_titles + 5),
+                      (n_titles, n_titles + 1), (n_titles + 2, n_titles + 9)}  # fmt: skip
+            for low, high in sorted(bounds):
+                assert [a.pk for a in queryset[low:high]] == expected[low:high], (q, low, high)
+            assert [a.pk for a in queryset[n_titles + 1 :]] == expected[n_titles + 1 :], q
+            assert list(queryset.values_list("pk", flat=True)[2:30]) == expected[2:30], q
+            assert queryset[n_titles].pk == expected[n_titles], q
+            checked += 1
+            if checked == 12:
+                break
+        assert checked == 12
+
+    def test_a_page_never_sorts_every_match_by_title_hit(self, corpus):
+        common = max(("产业", "眼镜", "光学"), key=lambda q: len(corpus.ids(q)))
+        expected = corpus.ranked(common)
+        assert len(expected) > 300
+        queryset = search.search(Article.objects.all(), common).prefetch_related("topics")
+        with CaptureQueriesContext(connection) as queries:
+            page = list(queryset[:20])
+        assert [a.pk for a in page] == expected[:20]
+        assert 1 <= len(queries) <= 3  # title hits, (the rest,) the topics
+        for query in queries.captured_queries:
+            order_by = query["sql"].rsplit("ORDER BY", 1)[-1]
+            assert "@@" not in order_by and "articles_search" not in order_by, query["sql"]
+
+    def test_a_counted_slice_with_few_matches_is_one_ranked_query(self, corpus):
+        common = max(("产业", "眼镜", "光学"), key=lambda q: len(corpus.ids(q)))
+        expected = corpus.ranked(common)
+        for cap, streams in ((len(expected), False), (len(expected) - 1, True)):
+            queryset = search.search(Article.objects.all(), common)
+            search.capped_count(queryset, cap=cap)
+            with CaptureQueriesContext(connection) as queries:
+                page = list(queryset[:20])
+            assert [a.pk for a in page] == expected[:20]
+            ranked_in_sql = any(
+                "@@" in sql or "articles_search" in sql
+                for sql in (q["sql"].rsplit("ORDER BY", 1)[-1] for q in queries.captured_queries)
+            )
+            assert ranked_in_sql is not streams, cap
+
+    @pytest.mark.parametrize("cap", [1000, 50])
+    def test_search_pages_follow_the_ranking(self, corpus, client, monkeypatch, cap):
+        """The paginator counts first: few matches rank in one query, many in two."""
+        monkeypatch.setattr(search, "COUNT_CAP", cap)
+        rng = random.Random(SEED + 7)
+        candidates = [q for q in han_queries(corpus, rng, per_length=6) if len(q) == 2]
+        q = max(candidates, key=lambda q: len(corpus.ids(q)) if len(corpus.ids(q)) < 1000 else 0)
+        expected = corpus.ranked(q)
+        assert len(expected) > 60
+        for number in (1, 2, 3):
+            response = client.get(f"/search/?q={quote(q)}&page={number}")
+            # The list ends at the cap: "more than 50 stories" has pages up to the 50th.
+            reachable = expected[:cap]
+            assert page_ids(response) == reachable[(number - 1) * 20 : number * 20], number
+
     def test_capped_count_counts_no_further_than_the_cap(self, corpus):
         common = max(("的", "产业", "眼镜", "光学"), key=lambda q: len(corpus.ids(q)))
         total = len(corpus.ids(common))
@@ -416,12 +495,11 @@ class TestRecallEqualsSubstringScan:
 
 
 def Q_contains(field, q):  # noqa: N802 - reads like Q()
-    from django.db.models import Q
-
     return Q(**{f"{field}__contains": q})
 
 
 # --- Small cases --------------------------------------------------------------------------------
+
 
 def hours_ago(hours):
     return timezone.now() - dt.timedelta(hours=hours)
@@ -627,7 +705,9 @@ def test_sort_newest_overrides_best_match(client, stories):
         stories.shangrao.pk,
     ]
     # "Best match": the newer body hit comes after the older title hit.
-    old_title = ArticleFactory(title="眼镜旧闻", published_at=dt.datetime(2020, 1, 1, tzinfo=BEIJING))
+    old_title = ArticleFactory(
+        title="眼镜旧闻", published_at=dt.datetime(2020, 1, 1, tzinfo=BEIJING)
+    )
     assert page_ids(client.get(f"/search/?q={q}"))[:2] == [stories.linhai.pk, old_title.pk]
 
 
@@ -688,9 +768,12 @@ def test_a_punctuation_only_query_shows_every_story_and_says_why(client, stories
     assert len(page_ids(response)) == 4
     assert response.context["query_is_empty"]
     html = response.content.decode()
-    assert message(
-        "Type a word to search for: punctuation alone finds nothing, so all stories are shown."
-    ) in html
+    assert (
+        message(
+            "Type a word to search for: punctuation alone finds nothing, so all stories are shown."
+        )
+        in html
+    )
 
 
 @pytest.mark.django_db

@@ -105,6 +105,8 @@ class CleanResult:
     #: a suggestion only: see date_note
     published_on: dt.date | None = None
     date_note: str = ""
+    #: the date is the page's own publication time: the note informs, nothing to check
+    date_from_page: bool = False
     source: str = ""
     source_url: str = ""
     author: str = ""
@@ -1020,6 +1022,7 @@ class _Cleaner:
             date, shown = self.meta_dates[0]
             r.published_on = date
             r.date_note = f"发布日期取自原文页面上的时间“{shown}”。"
+            r.date_from_page = True
             return
         url_date = _URL_DATE.search(r.source_url or "")
         if url_date:

@@ -165,7 +165,8 @@ def article_import(
         # A title the editor wrote answers the "no title found" flag.
         if not (f.kind == "title" and overrides.get("title"))
     ]
-    if cleaned.date_note and not overrides.get("published_at"):
+    # A date the page states itself needs no check; a guessed or missing one does.
+    if cleaned.date_note and not cleaned.date_from_page and not overrides.get("published_at"):
         flags.append({"kind": "date", "text": "", "message": cleaned.date_note})
 
     article = Article(

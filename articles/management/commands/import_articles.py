@@ -29,8 +29,10 @@ class Command(BaseCommand):
         for path in paths:
             if path.is_dir():
                 files += sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
-            elif path.is_file():
+            elif path.is_file() and path.suffix.lower() in SUFFIXES:
                 files.append(path)
+            elif path.is_file():
+                raise CommandError(f"{path}: only .txt, .html and .htm files can be imported.")
             else:
                 raise CommandError(f"{path}: no such file or folder.")
 
