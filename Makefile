@@ -65,7 +65,7 @@ run: export DJANGO_DEBUG := 1
 run: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
-	$(MANAGE) demo_editor
+	$(MANAGE) demo_editor --port $(PORT)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # test: migrations up to date, then the whole pytest suite.
