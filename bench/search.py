@@ -7,7 +7,7 @@
 DATABASE_URL only names the server: the benchmark drops and recreates its own database
 (``--db``, default ``portal_bench``; the name must contain "bench" and differ from the
 DATABASE_URL database), migrates it, generates N stories from the words of the two samples
-in ../shared/samples (plus rare made-up names, Latin words and numbers), writes their
+in articles/demo/raw (plus rare made-up names, Latin words and numbers), writes their
 search vectors with articles.search's own tsvector builder, builds the GIN index and runs
 VACUUM ANALYZE. It then picks 2-, 4- and 6-character queries by document frequency (the
 most common, and a rare one) and times, warm, each of them ``--runs`` times:
@@ -38,7 +38,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT.parent / "shared" / "samples"
+SAMPLES = ROOT / "articles" / "demo" / "raw"
 sys.path.insert(0, str(ROOT))
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")

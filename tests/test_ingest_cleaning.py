@@ -19,9 +19,7 @@ from articles.ingest.cleaning import clean, judge_annotation, simplify, split_lo
 from articles.text import to_simplified
 
 ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "articles" / "demo" / "raw"
-if not RAW.is_dir():  # the samples as first delivered, beside the project
-    RAW = ROOT.parent / "shared" / "samples"
+RAW = ROOT / "articles" / "demo" / "raw"  # copies of shared/samples/
 GOLDEN = ROOT / "articles" / "demo" / "golden"
 LINHAI = "linhai-eyewear-forum"
 SHANGRAO = "shangrao-optics-conference"

@@ -41,7 +41,8 @@ from articles.text import to_traditional
 from .factories import ArticleFactory, TopicFactory
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-SAMPLES = Path(settings.BASE_DIR).parent / "shared" / "samples"
+# The raw samples as copied into the project (shared/samples/ holds the originals).
+SAMPLES = Path(settings.BASE_DIR) / "articles" / "demo" / "raw"
 
 # The reference scan's own idea of a Han character and of a Latin/digit word, written
 # independently of articles.search's regular expressions.
@@ -209,7 +210,7 @@ def generate_stories(n, seed=SEED):
             # Markup inside a word: the search sees the text without tags.
             cut = rng.randrange(len(text))
             text = f"{text[:cut]}<strong>{text[cut:]}</strong>"
-        return f"<p>{escape(text) if '<' not in text else text}</p>"
+        return f"<p>{text}</p>"
 
     start = dt.datetime(2023, 1, 1, tzinfo=BEIJING)
     minutes = rng.sample(range(2 * 365 * 24 * 60), n)  # distinct times: a total order
