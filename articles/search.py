@@ -4,9 +4,10 @@ PostgreSQL has no Chinese parser and pg_trgm cannot index two-character queries,
 so text is cut into overlapping CJK bigrams plus Latin words and numbers (after
 NFKC, lower-casing and traditional-to-simplified), and those tokens are indexed:
 
-- PostgreSQL: a ``tsvector`` column (``simple`` configuration, GIN index) written
-  from Python with explicit positions; title tokens carry weight A and are written
-  a second time marked (``^眼镜``), so the index alone finds title hits.
+- PostgreSQL: a ``tsvector`` column of the whole story (``simple`` configuration, GIN
+  index) written from Python with explicit positions, title tokens with weight A, and
+  a small ``title_vector`` of the title alone with its own GIN index, for title hits
+  (testing them in the large vector reads all of it; see migration 0005).
 - SQLite: an FTS5 table with the ``unicode61`` tokenizer over the same tokens,
   one column for the title and one for the rest.
 
@@ -16,8 +17,8 @@ stories containing that string. Every character starts a token (the last
 character of a run is indexed on its own), so one-character queries are prefix
 matches. See design.md §4 for the measurements behind these choices.
 
-The columns are not Django fields: they exist only in the database (migration
-0003), so ordinary story queries never load them.
+The columns are not Django fields: they exist only in the database (migrations
+0003 and 0005), so ordinary story queries never load them.
 """
 
 import functools
@@ -27,8 +28,9 @@ from dataclasses import dataclass
 from html import unescape
 
 from django.db import connection
-from django.db.models import BooleanField, Q, TextField
+from django.db.models import BooleanField, F, Q, TextField
 from django.db.models.expressions import Col, Expression, RawSQL
+from django.db.models.query import ModelIterable
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -45,9 +47,6 @@ MAX_POSITION = 16383
 MAX_QUERY_TERMS = 8
 #: Counts above this are shown as "more than".
 COUNT_CAP = 1000
-#: PostgreSQL: title tokens are indexed once more with this in front ("^眼镜"). Never the
-#: start of a token (those are Han characters, a-z or 0-9), so prefix queries never reach them.
-TITLE_MARK = "^"
 
 
 def normalise(text: str) -> str:
@@ -103,12 +102,12 @@ def parse_query(q: str) -> list[Term]:
 # --- Writing the index ------------------------------------------------------------------------
 
 
-def _tsvector_literal(title: str, rest: str) -> str:
-    """A tsvector in PostgreSQL's input syntax with explicit positions and weights.
+def _tsvector_literals(title: str, rest: str) -> tuple[str, str]:
+    """``search_vector`` and ``title_vector`` in PostgreSQL's tsvector input syntax.
 
-    Title tokens are also written with TITLE_MARK in front (same positions), so the GIN
-    index finds title hits by itself: weights are not in the index, and finding the newest
-    title hits through them means reading every matching story's vector.
+    The first is the whole story with explicit positions, title tokens weighing A and the
+    rest D; the second the title tokens alone at the same positions (a title phrase
+    matches in both or in neither).
     """
     positions: dict[tuple[str, str], list[int]] = {}
     position = 0
@@ -116,14 +115,15 @@ def _tsvector_literal(title: str, rest: str) -> str:
         for token in tokens(text):
             position = min(position + 1, MAX_POSITION)
             positions.setdefault((token, weight), []).append(position)
-            if weight == "A":
-                positions.setdefault((TITLE_MARK + token, weight), []).append(position)
         position = min(position + 1, MAX_POSITION)  # no phrase spans title and body
-    parts = []
+    everything, in_title = [], []
     for (token, weight), where in positions.items():
         lexeme = token.replace("\\", "\\\\").replace("'", "''")
-        parts.append(f"'{lexeme}':" + ",".join(f"{p}{weight}" for p in where[:256]))
-    return " ".join(parts)
+        part = f"'{lexeme}':" + ",".join(f"{p}{weight}" for p in where[:256])
+        everything.append(part)
+        if weight == "A":
+            in_title.append(part)
+    return " ".join(everything), " ".join(in_title)
 
 
 def document_text(article) -> tuple[str, str]:
@@ -138,8 +138,9 @@ def index_article(article) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "UPDATE articles_article SET search_vector = %s::tsvector WHERE id = %s",
-                [_tsvector_literal(title, rest), article.pk],
+                "UPDATE articles_article SET search_vector = %s::tsvector,"
+                " title_vector = %s::tsvector WHERE id = %s",
+                [*_tsvector_literals(title, rest), article.pk],
             )
         elif connection.vendor == "sqlite":
             cursor.execute("DELETE FROM articles_search WHERE rowid = %s", [article.pk])
@@ -170,21 +171,18 @@ def rebuild_index(queryset, *, batch_size=500) -> int:
 # --- Querying ----------------------------------------------------------------------------------
 
 
-def _pg_term(term: Term, weight: str = "", mark: str = "") -> str:
+def _pg_term(term: Term, weight: str = "") -> str:
     suffix = ":*" if term.prefix else ""
     if weight:
         suffix = f":*{weight}" if term.prefix else f":{weight}"
     quoted = [
-        "'" + (mark + part).replace("\\", "\\\\").replace("'", "''") + "'" + suffix
-        for part in term.parts
+        "'" + part.replace("\\", "\\\\").replace("'", "''") + "'" + suffix for part in term.parts
     ]
     return "(" + " <-> ".join(quoted) + ")"
 
 
-def pg_tsquery(terms: list[Term], weight: str = "", *, title: bool = False) -> str:
-    """The tsquery of ``terms``; ``title=True`` matches the marked title tokens only."""
-    mark = TITLE_MARK if title else ""
-    return " & ".join(_pg_term(term, weight, mark) for term in terms)
+def pg_tsquery(terms: list[Term], weight: str = "") -> str:
+    return " & ".join(_pg_term(term, weight) for term in terms)
 
 
 def fts5_query(terms: list[Term], column: str = "") -> str:
@@ -196,29 +194,33 @@ def fts5_query(terms: list[Term], column: str = "") -> str:
     return " AND ".join(parts)
 
 
-class _SearchVector(Expression):
-    """The ``search_vector`` column of the query's own stories table.
+class _VectorColumn(Expression):
+    """A tsvector column (``search_vector``, ``title_vector``) of the query's stories table.
 
     Resolved to a Col of the query's base alias, so it is relabelled like any column
     when the queryset becomes a subquery (``pk__in=qs.values("pk")`` names the table
     U0 there; a hard-coded ``articles_article.search_vector`` would then fail).
     """
 
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+
     def resolve_expression(self, query=None, *args, **kwargs):
         column = TextField()
-        column.set_attributes_from_name("search_vector")
+        column.set_attributes_from_name(self.name)
         return Col(query.get_initial_alias(), column)
 
 
 class _Matches(Expression):
-    """``search_vector @@ '…'::tsquery`` as a boolean expression."""
+    """``<vector column> @@ '…'::tsquery`` as a boolean expression."""
 
     output_field = BooleanField()
 
-    def __init__(self, tsquery: str, vector=None):
+    def __init__(self, tsquery: str, vector):
         super().__init__()
         self.tsquery = tsquery
-        self.vector = vector if vector is not None else _SearchVector()
+        self.vector = vector
 
     def get_source_expressions(self):
         return [self.vector]
@@ -235,15 +237,23 @@ def search(queryset, q: str):
     """``queryset`` narrowed to stories matching every term of ``q``.
 
     Title hits come first, then newer before older; a slice of the result (a page)
-    is fetched as two newest-first queries (see _RankedSlices). Returns the queryset
+    never sorts every match by title hit (see _RankedSlices). Returns the queryset
     unchanged when ``q`` has nothing to search for (only punctuation, say).
     """
     terms = parse_query(q)
     if not terms:
         return queryset
     if connection.vendor == "postgresql":
-        title_hit = _Matches(pg_tsquery(terms, title=True))
-        queryset = queryset.filter(_Matches(pg_tsquery(terms)))
+        tsquery = pg_tsquery(terms)
+        title_hit = _Matches(tsquery, _VectorColumn("title_vector"))
+        # A title hit always matches the whole story too (same tokens at the same
+        # positions), so "title_vector @@ q OR search_vector @@ q" finds the same stories;
+        # tested first, the small title_vector spares title hits reading the large
+        # search_vector (~15 µs a story), which the title-hit stream would otherwise do
+        # for every one of them.
+        queryset = queryset.filter(
+            Q(title_hit) | Q(_Matches(tsquery, _VectorColumn("search_vector")))
+        )
     else:
         ids = RawSQL(
             "SELECT rowid FROM articles_search WHERE articles_search MATCH %s",
@@ -265,39 +275,44 @@ RANKED_ORDER = ("-title_hit", "-published_at", "-pk")
 
 
 class _RankedSlices:
-    """Fetch a slice of ranked results as two newest-first queries: title hits, then the rest.
+    """Fetch a slice of ranked results without sorting every match by title hit.
 
     Ordered by ``title_hit`` first, PostgreSQL has to test and sort every match before it
-    can return the first page (about a second for a word in 40% of 100,000 stories).
-    Newest first, it walks the date index and stops after a page, and the GIN index finds
-    the title hits (see TITLE_MARK). The rows and their order are the same: the slice of
-    (title hits newest first) followed by (the other hits newest first).
+    can return the first page (about a second for a word in 40% of 100,000 stories). So:
 
-    When capped_count has just counted the queryset a slice is cut from (the paginator
-    does) and found no more than its cap, the slice is one ranked query as before.
+    - When capped_count has just counted the queryset a slice is cut from (the paginator
+      does) and found no more than its cap, it kept each match's (pk, published_at,
+      title_hit): the slice is cut from those, ranked in Python, and only its rows are
+      fetched, by pk. A phrase in ~1% of stories is then rechecked once per request, not
+      twice, and newest-first queries never walk the date index past a rare word that
+      PostgreSQL overestimated.
+    - Otherwise (many matches, or nothing counted) the slice is two newest-first queries,
+      title hits then the rest: PostgreSQL walks the date index and stops after a page,
+      and the title_vector GIN index finds the title hits.
+
+    Either way the rows and their order are those of ORDER BY RANKED_ORDER.
     """
 
-    #: (matches, cap) from capped_count on the queryset this slice was cut from.
-    _match_count = None
+    #: The pks of every match in ranked order, from capped_count on the queryset this
+    #: slice was cut from, when it found no more than its cap.
+    _ranked_pks = None
 
     def __getitem__(self, k):
         result = super().__getitem__(k)
         if isinstance(k, slice) and isinstance(result, _RankedSlices):
-            result._match_count = self._match_count
+            result._ranked_pks = self._ranked_pks
         return result
 
     def _fetch_all(self):
         if self._result_cache is None and self._is_ranked_slice():
-            self._result_cache = self._fetch_ranked_slice()
+            if self._ranked_pks is not None and self._iterable_class is ModelIterable:
+                self._result_cache = self._fetch_counted_slice()
+            else:
+                self._result_cache = self._fetch_ranked_slice()
         super()._fetch_all()  # prefetch_related, once for the whole slice
 
     def _is_ranked_slice(self):
         query = self.query
-        if self._match_count is not None and self._match_count[0] <= self._match_count[1]:
-            # Few matches (the paginator counted them all): one query that ranks them is
-            # as fast, and newest-first queries could walk the date index past them all
-            # when PostgreSQL overestimates a rare word.
-            return False
         return (
             query.is_sliced
             and tuple(query.order_by) == RANKED_ORDER
@@ -306,11 +321,21 @@ class _RankedSlices:
             and not query.distinct
         )
 
-    def _fetch_ranked_slice(self):
-        low, high = self.query.low_mark, self.query.high_mark
+    def _base(self):
         base = self._chain()
         base.query.clear_limits()
-        base = base.prefetch_related(None)
+        return base.prefetch_related(None)
+
+    def _fetch_counted_slice(self):
+        pks = self._ranked_pks[self.query.low_mark : self.query.high_mark]
+        if not pks:
+            return []
+        by_pk = {row.pk: row for row in self._base().order_by().filter(pk__in=pks)}
+        return [by_pk[pk] for pk in pks]
+
+    def _fetch_ranked_slice(self):
+        low, high = self.query.low_mark, self.query.high_mark
+        base = self._base()
         newest = RANKED_ORDER[1:]
         titles_qs = base.filter(title_hit=True).order_by(*newest)
         titles = list(titles_qs[low:high])
@@ -334,12 +359,27 @@ def _ranked_class(queryset_class):
 
 
 def capped_count(queryset, cap=None) -> int:
-    """The number of rows, counting no further than ``cap + 1`` (default COUNT_CAP)."""
+    """The number of rows, counting no further than ``cap + 1`` (default COUNT_CAP).
+
+    For search results it reads the matches' (pk, published_at, title_hit) rather than
+    counting them, which costs the same, and when there are no more than ``cap`` keeps
+    their ranked pks for the page the paginator cuts from ``queryset`` next.
+    """
     cap = COUNT_CAP if cap is None else cap
-    n = queryset.order_by().values("pk")[: cap + 1].count()
-    if isinstance(queryset, _RankedSlices):
-        queryset._match_count = (n, cap)  # for the page the paginator cuts from it next
-    return n
+    if not isinstance(queryset, _RankedSlices):
+        return queryset.order_by().values("pk")[: cap + 1].count()
+    rows = list(
+        queryset.prefetch_related(None)
+        .annotate(_title_hit=F("title_hit"))
+        .order_by()
+        .values_list("pk", "published_at", "_title_hit")[: cap + 1]
+    )
+    if len(rows) <= cap:
+        # RANKED_ORDER: title hits first, then newer, then higher pk (published_at is
+        # never NULL).
+        rows.sort(key=lambda row: (bool(row[2]), row[1], row[0]), reverse=True)
+        queryset._ranked_pks = [pk for pk, _, _ in rows]
+    return len(rows)
 
 
 # --- Snippets ------------------------------------------------------------------------------------

@@ -118,24 +118,18 @@ def test_query_syntax_for_both_databases():
     assert search.pg_tsquery(terms, "A") == (
         "('ai':*A) & ('宇瞳':A <-> '瞳镜':A <-> '镜头':A) & ('眼':*A)"
     )
-    # Title hits: the marked title tokens, which the GIN index finds by themselves.
-    assert search.pg_tsquery(terms, title=True) == (
-        "('^ai':*) & ('^宇瞳' <-> '^瞳镜' <-> '^镜头') & ('^眼':*)"
-    )
     assert search.fts5_query(terms) == '"ai"* AND "宇瞳 瞳镜 镜头" AND "眼"*'
     assert search.fts5_query(terms, "title") == (
         'title: "ai"* AND title: "宇瞳 瞳镜 镜头" AND title: "眼"*'
     )
 
 
-def test_tsvector_literal_weights_and_marks_the_title_and_never_joins_title_and_body():
-    literal = search._tsvector_literal("眼镜 AI", "眼镜产业")
-    # Title tokens weigh A and are written again marked ("^眼镜"), the rest weighs D; a gap
-    # in positions keeps phrases inside one part.
-    assert literal == (
-        "'眼镜':1A '^眼镜':1A '镜':2A '^镜':2A 'ai':3A '^ai':3A "
-        "'眼镜':5D '镜产':6D '产业':7D '业':8D"
-    )
+def test_tsvector_literals_weigh_the_title_and_never_join_title_and_body():
+    everything, title = search._tsvector_literals("眼镜 AI", "眼镜产业")
+    # Title tokens weigh A, the rest D; a gap in positions keeps phrases inside one part.
+    assert everything == "'眼镜':1A '镜':2A 'ai':3A '眼镜':5D '镜产':6D '产业':7D '业':8D"
+    # title_vector: the title tokens alone, at the same positions.
+    assert title == "'眼镜':1A '镜':2A 'ai':3A"
 
 
 def test_highlight_marks_matches_in_the_original_text_and_escapes_the_rest():
@@ -455,24 +449,26 @@ class TestRecallEqualsSubstringScan:
             order_by = query["sql"].rsplit("ORDER BY", 1)[-1]
             assert "@@" not in order_by and "articles_search" not in order_by, query["sql"]
 
-    def test_a_counted_slice_with_few_matches_is_one_ranked_query(self, corpus):
+    def test_a_counted_slice_with_few_matches_is_cut_from_the_count(self, corpus):
+        """Counted with no more than the cap, a slice is the counted matches ranked in
+        Python, fetched by pk in one query; over the cap, it is the two streams."""
         common = max(("产业", "眼镜", "光学"), key=lambda q: len(corpus.ids(q)))
         expected = corpus.ranked(common)
         for cap, streams in ((len(expected), False), (len(expected) - 1, True)):
-            queryset = search.search(Article.objects.all(), common)
-            search.capped_count(queryset, cap=cap)
-            with CaptureQueriesContext(connection) as queries:
-                page = list(queryset[:20])
-            assert [a.pk for a in page] == expected[:20]
-            ranked_in_sql = any(
-                "@@" in sql or "articles_search" in sql
-                for sql in (q["sql"].rsplit("ORDER BY", 1)[-1] for q in queries.captured_queries)
-            )
-            assert ranked_in_sql is not streams, cap
+            queryset = search.search(Article.objects.all(), common).prefetch_related("topics")
+            assert search.capped_count(queryset, cap=cap) == min(len(expected), cap + 1)
+            for low, high in ((0, 20), (20, 40), (len(expected) - 7, len(expected) + 5)):
+                with CaptureQueriesContext(connection) as queries:
+                    page = list(queryset[low:high])
+                assert [a.pk for a in page] == expected[low:high], (cap, low, high)
+                if not streams:
+                    assert len(queries) == 2, queries.captured_queries  # the rows, the topics
+                    assert "ORDER BY" not in queries.captured_queries[0]["sql"]
 
     @pytest.mark.parametrize("cap", [1000, 50])
     def test_search_pages_follow_the_ranking(self, corpus, client, monkeypatch, cap):
-        """The paginator counts first: few matches rank in one query, many in two."""
+        """The paginator counts first: few matches are ranked from the count, many in two
+        newest-first queries."""
         monkeypatch.setattr(search, "COUNT_CAP", cap)
         rng = random.Random(SEED + 7)
         candidates = [q for q in han_queries(corpus, rng, per_length=6) if len(q) == 2]
