@@ -16,6 +16,15 @@ def main():
             "available on your PYTHONPATH environment variable? Did you "
             "forget to activate a virtual environment?"
         ) from exc
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - loads the settings module now
+    except ImproperlyConfigured as error:
+        # Django would swallow this and fail later with a misleading
+        # "Models aren't loaded yet" from the system checks.
+        sys.exit(f"manage.py: {error}")
     execute_from_command_line(sys.argv)
 
 

@@ -52,6 +52,37 @@ def test_no_secret_key_and_no_debug_refuses_to_start():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def manage(*args, **env):
+    clean = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL"))
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_manage_py_without_a_secret_key_says_why_it_refuses():
+    """Not Django's misleading "Models aren't loaded yet" from the system checks."""
+    result = manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+    assert "Traceback" not in result.stderr  # a sentence, not a crash
+
+
+def test_migrations_match_the_models():
+    result = manage("makemigrations", "--check", "--dry-run", DJANGO_SECRET_KEY="x")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_an_empty_secret_key_is_no_secret_key():
     result = import_settings(DJANGO_SECRET_KEY="", DJANGO_DEBUG="0")
     assert result.returncode != 0
