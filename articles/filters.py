@@ -88,7 +88,11 @@ class FacetedFilterSet(django_filters.FilterSet):
     matching every other active filter, so a reader sees what each choice gives.
     """
 
-    def filter_queryset_except(self, queryset, excluded):
+    def qs_without(self, excluded):
+        """The base queryset narrowed by every active filter except ``excluded``."""
+        queryset = self.queryset
+        if not self.is_bound:
+            return queryset
         for name, value in self.form.cleaned_data.items():
             if name != excluded:
                 queryset = self.filters[name].filter(queryset, value)

@@ -178,6 +178,10 @@ class Place(models.Model):
         ids = self.ancestor_ids()
         return sorted(Place.objects.filter(pk__in=ids), key=lambda p: p.depth)
 
+    def trail(self):
+        """This place below its ancestors, from the province down: for breadcrumbs."""
+        return [*self.ancestors(), self]
+
     def clean(self):
         self.fill_slug()
         if self.parent_id and self.pk:

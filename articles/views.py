@@ -44,14 +44,25 @@ def page_meta(request, title, description="", *, image=None, og_type="website", 
 # --- Shared reads ---------------------------------------------------------------------
 
 
-def place_counts(article_qs, places):
-    """Set ``place.n`` to the number of stories in each place or below it.
+def can_preview(user, model):
+    """Staff who may view ``model`` in the admin also see its drafts on the site."""
+    opts = model._meta
+    return (
+        user.is_active
+        and user.is_staff
+        and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+    )
 
-    One grouped query over the stories, then sums over the materialised paths,
-    so the cost does not depend on how deep the tree is.
+
+def place_counts(queryset, places):
+    """Set ``place.n`` to the number of rows of ``queryset`` in each place or below it.
+
+    ``queryset`` is of any model with a ``place`` (stories, events, organisations). One
+    grouped query, then sums over the materialised paths, so the cost does not depend
+    on how deep the tree is.
     """
     rows = (
-        article_qs.order_by()
+        queryset.order_by()
         .filter(place__isnull=False)
         .values("place__path")
         .annotate(n=Count("pk", distinct=True))
@@ -88,9 +99,8 @@ class CappedPaginator(Paginator):
         return self._capped_count > search.COUNT_CAP
 
 
-def paginate(request, queryset, per_page, paginator_class=Paginator):
-    """A page of ``queryset``; a page number that is not a page is a 400 with a message."""
-    paginator = paginator_class(queryset, per_page)
+def paginate(request, paginator):
+    """The requested page; a page number that is not a page is a 400 with a message."""
     raw = request.GET.get("page") or "1"
     # isdigit() alone accepts "²", which int() refuses.
     if len(raw) > MAX_PAGE_NUMBER_LENGTH or not (raw.isascii() and raw.isdigit()):
@@ -107,11 +117,8 @@ def paginate(request, queryset, per_page, paginator_class=Paginator):
 class PaginatedListMixin:
     """ListView pagination whose bad page numbers are a 400 with a message, not a 404."""
 
-    def get_paginator_class(self):
-        return Paginator
-
     def paginate_queryset(self, queryset, page_size):
-        page = paginate(self.request, queryset, page_size, self.get_paginator_class())
+        page = paginate(self.request, self.get_paginator(queryset, page_size))
         return page.paginator, page, page.object_list, page.has_other_pages()
 
 
@@ -189,8 +196,11 @@ class ArticleListView(FilteredListMixin, ListView):
             return self.filterset.form.cleaned_data.get("q") or ""
         return ""
 
-    def get_paginator_class(self):
-        return CappedPaginator if search.parse_query(self.query_text) else Paginator
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # Exact totals of a common word cost too much; search results count up to a cap.
+        if search.parse_query(self.query_text):
+            return CappedPaginator(queryset, per_page, **kwargs)
+        return super().get_paginator(queryset, per_page, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -223,11 +233,7 @@ class ArticleListView(FilteredListMixin, ListView):
 
     def facets(self):
         """Counts for each choice, with every other active filter applied."""
-        fs, base = self.filterset, self.filterset.queryset
-
-        def without(name):
-            return fs.filter_queryset_except(base, name) if fs.is_bound else base
-
+        without = self.filterset.qs_without
         places = place_counts(without("place"), list(Place.objects.all()))
         organisations = (
             Organisation.objects.filter(
@@ -258,13 +264,9 @@ class ArticleDetailView(DetailView):
         article = get_object_or_404(
             Article.objects.select_related("place", "event", "editor"), pk=self.kwargs["pk"]
         )
-        if not article.is_published and not self.can_preview():
+        if not article.is_published and not can_preview(self.request.user, Article):
             raise Http404(_("No story found."))
         return article
-
-    def can_preview(self):
-        user = self.request.user
-        return user.is_active and user.is_staff and user.has_perm("articles.view_article")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -294,7 +296,7 @@ class ArticleDetailView(DetailView):
         return super().get_context_data(
             topics=list(article.topics.all()),
             organisations=list(article.organisations.all()),
-            place_trail=article.place.ancestors() + [article.place] if article.place else [],
+            place_trail=article.place.trail() if article.place else [],
             related=list(Article.objects.related_to(article).select_related("place")),
             previous_article=published.filter(older)
             .newest_first()
@@ -430,23 +432,15 @@ class OrganisationListView(FilteredListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if not kwargs.get("filter_errors"):
-            fs, base = self.filterset, self.filterset.queryset
             by_kind = dict(
-                (fs.filter_queryset_except(base, "kind") if fs.is_bound else base)
+                self.filterset.qs_without("kind")
                 .order_by()
                 .values_list("kind")
                 .annotate(n=Count("pk"))
             )
-            in_places = fs.filter_queryset_except(base, "place") if fs.is_bound else base
-            place_rows = dict(
-                in_places.order_by()
-                .filter(place__isnull=False)
-                .values_list("place__path")
-                .annotate(n=Count("pk"))
+            places = place_counts(
+                self.filterset.qs_without("place"), list(Place.objects.filter(depth__lte=1))
             )
-            places = list(Place.objects.filter(depth__lte=1))
-            for place in places:
-                place.n = sum(n for path, n in place_rows.items() if path.startswith(place.path))
             context["facets"] = {
                 "kinds": [
                     (value, label, by_kind.get(value, 0))
@@ -485,9 +479,7 @@ class OrganisationDetailView(DetailView):
             article_count=articles.count(),
             articles=list(articles.newest_first().for_list()[:20]),
             event_roles=list(roles),
-            place_trail=(organisation.place.ancestors() + [organisation.place])
-            if organisation.place
-            else [],
+            place_trail=organisation.place.trail() if organisation.place else [],
             meta=page_meta(
                 self.request,
                 organisation.name,
@@ -543,8 +535,7 @@ class EventDetailView(DetailView):
 
     def get_object(self, queryset=None):
         event = super().get_object(queryset)
-        user = self.request.user
-        if not event.is_published and not (user.is_staff and user.has_perm("articles.view_event")):
+        if not event.is_published and not can_preview(self.request.user, Event):
             raise Http404(_("No event found."))
         return event
 
@@ -567,7 +558,7 @@ class EventDetailView(DetailView):
             articles=list(
                 Article.objects.published().covering(event).newest_first().for_list()[:20]
             ),
-            place_trail=(event.place.ancestors() + [event.place]) if event.place else [],
+            place_trail=event.place.trail() if event.place else [],
             is_preview=not event.is_published,
             today=timezone.localdate(),
             meta=page_meta(
