@@ -11,6 +11,7 @@ import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -98,7 +99,11 @@ class FacetedFilterSet(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
-    @property
+    def filter_place(self, queryset, name, value):
+        """A place filter includes every place below it (临海 is inside 台州)."""
+        return queryset.in_place(value)
+
+    @cached_property
     def active(self):
         """(name, label, value) for every filter in use, for the 'remove' chips."""
         if not self.is_bound or not self.is_valid():
@@ -157,9 +162,6 @@ class ArticleFilter(FacetedFilterSet):
         super().__init__(data, *args, **kwargs)
         self.form.fields["q"].widget.attrs.update({"type": "search", "maxlength": MAX_VALUE_LENGTH})
 
-    def filter_place(self, queryset, name, value):
-        return queryset.in_place(value)
-
     def filter_topic(self, queryset, name, value):
         return queryset.tagged(value)
 
@@ -183,9 +185,6 @@ class OrganisationFilter(FacetedFilterSet):
         model = Organisation
         fields = []
 
-    def filter_place(self, queryset, name, value):
-        return queryset.in_place(value)
-
 
 class EventFilter(FacetedFilterSet):
     place = SlugFilter(label=_("Place"), queryset=Place.objects.all(), method="filter_place")
@@ -193,6 +192,3 @@ class EventFilter(FacetedFilterSet):
     class Meta:
         model = Event
         fields = []
-
-    def filter_place(self, queryset, name, value):
-        return queryset.in_place(value)
