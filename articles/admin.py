@@ -233,7 +233,10 @@ class ArticleAdmin(PublicationStateMixin, admin.ModelAdmin):
             _("Publication"),
             {"fields": ["status", "published_at", "featured", "slug", "editor"]},
         ),
-        (_("Source"), {"fields": ["source", "source_url", "author"]}),
+        (
+            _("Source"),
+            {"fields": ["source", "source_url", "author", "source_editor", "original_title"]},
+        ),
         (_("Cover image"), {"fields": ["cover", "cover_alt", "cover_credit"]}),
         (_("Import"), {"fields": ["import_warnings", "original_text"], "classes": ["collapse"]}),
         (

@@ -577,6 +577,18 @@ class Article(Publishable):
     )
     source_url = models.URLField(_("original link"), max_length=500, blank=True, db_index=True)
     author = models.CharField(_("author"), max_length=100, blank=True)
+    source_editor = models.CharField(
+        _("editor at the source"),
+        max_length=100,
+        blank=True,
+        help_text=_("The responsible editor (责任编辑) the original outlet names, if any."),
+    )
+    original_title = models.CharField(
+        _("original title"),
+        max_length=200,
+        blank=True,
+        help_text=_("原标题: the title the story first ran under, when the reprint changed it."),
+    )
     editor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("responsible editor"),

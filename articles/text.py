@@ -1,4 +1,4 @@
-"""Chinese text helpers shared by models and (later) the importer.
+"""Chinese text helpers shared by models, search and the importer.
 
 Kept free of database access so they can be used anywhere, including
 migrations and management commands.
@@ -9,6 +9,23 @@ import unicodedata
 from functools import cache
 
 from pypinyin import Style, lazy_pinyin
+
+#: Han characters, for a regular expression's character class: CJK unified ideographs,
+#: extension A, compatibility ideographs, and extensions B to H (the supplementary planes,
+#: where rare place and person names live). Search and import cleaning both use it.
+HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAN = re.compile(f"[{HAN_CLASS}]")
+
+
+def is_han(char: str) -> bool:
+    """Is ``char`` (one character) a Han character?"""
+    return bool(_HAN.fullmatch(char))
+
+
+def han_chars(text: str) -> list[str]:
+    """The Han characters of ``text``, in order."""
+    return _HAN.findall(text)
+
 
 # Characters a pinyin syllable can contain once tone marks are stripped.
 _SLUG_PART = re.compile(r"[a-z0-9]+")
