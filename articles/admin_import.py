@@ -8,58 +8,60 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from .ingest import uploads
 from .ingest.importer import article_import, preview_import
-from .models import Event, Organisation, Place, Topic
+from .models import Article, Event, Organisation, Place, Topic
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-UPLOAD_SUFFIXES = (".txt", ".html", ".htm")
-
-
-def decode_upload(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB 18030, which covers GBK/GB2312 pages."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise forms.ValidationError(
-        gettext_lazy("The file is neither UTF-8 nor GBK text."), code="encoding"
-    )
+#: What the editor may change on the review page, passed on to ``article_import``.
+OVERRIDES = (
+    "title",
+    "summary",
+    "source",
+    "source_url",
+    "author",
+    "source_editor",
+    "original_title",
+    "cover_credit",
+    "place",
+    "event",
+    "organisations",
+    "topics",
+)
 
 
 class ImportSourceForm(forms.Form):
     """Step 1: the raw page."""
 
     text = forms.CharField(
-        label=gettext_lazy("Text or HTML of the page"),
+        label=_("Text or HTML of the page"),
         required=False,
         max_length=200_000,
         widget=forms.Textarea(attrs={"rows": 16, "cols": 80}),
         strip=False,
     )
     file = forms.FileField(
-        label=gettext_lazy("…or a .txt / .html file"),
+        label=_("…or a .txt / .html file"),
         required=False,
-        help_text=gettext_lazy("UTF-8 or GBK, at most 2 MB."),
+        help_text=_("UTF-8 or GBK, at most 2 MB."),
     )
     source_url = forms.URLField(
-        label=gettext_lazy("Original link"),
+        label=_("Original link"),
         required=False,
         max_length=500,
         assume_scheme="https",
-        help_text=gettext_lazy("Where the story was first published, if you know it."),
+        help_text=_("Where the story was first published, if you know it."),
     )
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if not upload:
             return None
-        if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
+        if not uploads.accepted(upload.name):
             raise forms.ValidationError(_("Upload a .txt or .html file."), code="suffix")
-        if upload.size > MAX_UPLOAD_BYTES:
+        if upload.size > uploads.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 2 MB."), code="size")
         return upload
 
@@ -67,8 +69,13 @@ class ImportSourceForm(forms.Form):
         data = super().clean()
         upload = data.get("file")
         if upload:
-            data["text"] = decode_upload(upload.read())
-            data["is_html"] = upload.name.lower().endswith((".html", ".htm"))
+            try:
+                data["text"] = uploads.decode_upload(upload.read())
+            except uploads.UndecodableUpload:
+                raise forms.ValidationError(
+                    _("The file is neither UTF-8 nor GBK text."), code="encoding"
+                ) from None
+            data["is_html"] = uploads.is_html(upload.name)
         else:
             data["is_html"] = None
         if not (data.get("text") or "").strip() and not self.errors:
@@ -81,40 +88,38 @@ class ImportReviewForm(forms.Form):
 
     raw = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=2_500_000)
     is_html = forms.NullBooleanField(widget=forms.HiddenInput, required=False)
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
-        label=gettext_lazy("Summary"),
+        label=_("Summary"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
     )
-    source = forms.CharField(label=gettext_lazy("Source"), required=False, max_length=100)
+    source = forms.CharField(label=_("Source"), required=False, max_length=100)
     source_url = forms.URLField(
-        label=gettext_lazy("Original link"), required=False, max_length=500, assume_scheme="https"
+        label=_("Original link"), required=False, max_length=500, assume_scheme="https"
     )
+    # As on the story's own page: label, help text and length from the model.
+    author = Article._meta.get_field("author").formfield()
+    source_editor = Article._meta.get_field("source_editor").formfield()
+    original_title = Article._meta.get_field("original_title").formfield()
     published_at = forms.DateTimeField(
-        label=gettext_lazy("Publication time"),
+        label=_("Publication time"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=gettext_lazy("The story is saved as a draft whatever the time."),
+        help_text=_("The story is saved as a draft whatever the time."),
     )
-    cover_credit = forms.CharField(
-        label=gettext_lazy("Image credit"), required=False, max_length=200
-    )
-    place = forms.ModelChoiceField(
-        label=gettext_lazy("Place"), queryset=Place.objects.all(), required=False
-    )
-    event = forms.ModelChoiceField(
-        label=gettext_lazy("Event"), queryset=Event.objects.all(), required=False
-    )
+    cover_credit = forms.CharField(label=_("Image credit"), required=False, max_length=200)
+    place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.all(), required=False)
+    event = forms.ModelChoiceField(label=_("Event"), queryset=Event.objects.all(), required=False)
     organisations = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Organisations"),
+        label=_("Organisations"),
         queryset=Organisation.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     topics = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Topics"),
+        label=_("Topics"),
         queryset=Topic.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -133,9 +138,9 @@ class ImportReviewForm(forms.Form):
             mentioned = {p.pk for p in suggested_places}
             self.fields["place"].choices = [
                 ("", "---------"),
-                (_("Named in the text"), [(p.pk, p.name) for p in suggested_places]),
+                (gettext("Named in the text"), [(p.pk, p.name) for p in suggested_places]),
                 (
-                    _("All places"),
+                    gettext("All places"),
                     [(p.pk, p.name) for p in Place.objects.all() if p.pk not in mentioned],
                 ),
             ]
@@ -152,6 +157,9 @@ def review_initial(preview, raw, is_html, source_url):
         "title": cleaned.title,
         "source": cleaned.source,
         "source_url": source_url or cleaned.source_url,
+        "author": cleaned.author,
+        "source_editor": cleaned.editor_name,
+        "original_title": cleaned.original_title,
         "published_at": published_at,
         "cover_credit": cleaned.credit,
         "place": s.place.pk if s.place else None,
@@ -191,7 +199,7 @@ def import_view(model_admin, request):
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
-        "title": _("Import a story"),
+        "title": gettext("Import a story"),
         "has_view_permission": True,
     }
     step = request.POST.get("step")
@@ -205,31 +213,24 @@ def import_view(model_admin, request):
                 is_html=data["is_html"],
                 editor=request.user,
                 source_url=data["source_url"],
-                overrides={
-                    key: data[key]
-                    for key in (
-                        "title",
-                        "summary",
-                        "source",
-                        "source_url",
-                        "cover_credit",
-                        "place",
-                        "event",
-                        "organisations",
-                        "topics",
-                    )
-                }  # fmt: skip
+                overrides={key: data[key] for key in OVERRIDES}
                 | ({"published_at": data["published_at"]} if data["published_at"] else {}),
             )
             url = reverse("admin:articles_article_change", args=[outcome.article.pk])
             if outcome.created:
                 messages.success(
                     request,
-                    _("Imported as a draft. Check it, then publish.")
-                    + (" " + _("The importer flagged passages to check.") if outcome.flags else ""),
+                    gettext("Imported as a draft. Check it, then publish.")
+                    + (
+                        " " + gettext("The importer flagged passages to check.")
+                        if outcome.flags
+                        else ""
+                    ),
                 )
             else:
-                messages.warning(request, _("This page was imported before; nothing was changed."))
+                messages.warning(
+                    request, gettext("This page was imported before; nothing was changed.")
+                )
             return redirect(url)
         preview = preview_import(
             text=request.POST.get("raw", ""), source_url=request.POST.get("source_url", "")

@@ -16,9 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from articles.admin_import import MAX_UPLOAD_BYTES
 from articles.demo import load_demo
 from articles.ingest.cleaning import clean
+from articles.ingest.uploads import MAX_UPLOAD_BYTES, UndecodableUpload, decode_upload
 from articles.models import Article, Event, Organisation, Place, Status, Topic
 
 from .factories import EditorFactory, UserFactory
@@ -50,6 +50,19 @@ PAGE = (
     "<p>近日，凤凰光学股份有限公司在上饶经开区投产新的镜头生产线。</p>"
     "<p>上饶师范学院参与了技术攻关。</p></body></html>"
 )
+
+
+CREDITED = (
+    "光学产业交流会在上饶召开\n"
+    "原标题：全国光学元器件交流会召开\n"
+    "2025年3月5日 来源：上饶日报\n"
+    "作者：张三\n"
+    "近日，全国光学元器件交流会在上饶召开。\n"
+    "责任编辑：李四\n"
+)
+# Neither UTF-8 (0x81 cannot start a character) nor GB 18030 (0x81 must be followed by
+# 0x30-0x39 or 0x40-0xfe, not a space).
+UNDECODABLE = b"\x81\x20\xff"
 
 
 @pytest.fixture
@@ -221,7 +234,7 @@ def test_saving_the_suggestions_creates_a_linked_draft(editor_client):
     assert article.editor == editor_client.user
     # The editor accepted the proposed date: nothing is left to check.
     assert article.import_flags == []
-    assert [level for level, _ in message_levels(response)] == [messages.SUCCESS]
+    assert [level for level, _message in message_levels(response)] == [messages.SUCCESS]
     # The change page opens.
     assert editor_client.get(response["Location"]).status_code == 200
 
@@ -229,7 +242,7 @@ def test_saving_the_suggestions_creates_a_linked_draft(editor_client):
 def test_saving_again_redirects_to_the_same_story_with_a_warning(editor_client):
     form = preview(editor_client, text=LINHAI).context["form"]
     first = editor_client.post(URL, review_data(form))
-    assert [level for level, _ in message_levels(first)] == [messages.SUCCESS]
+    assert [level for level, _message in message_levels(first)] == [messages.SUCCESS]
     editor_client.get(first["Location"])  # the change page shows (and uses up) the message
     article = Article.objects.get()
     updated_at = article.updated_at
@@ -238,7 +251,7 @@ def test_saving_again_redirects_to_the_same_story_with_a_warning(editor_client):
 
     assert again.status_code == 302
     assert again["Location"] == first["Location"]
-    assert [level for level, _ in message_levels(again)] == [messages.WARNING]
+    assert [level for level, _message in message_levels(again)] == [messages.WARNING]
     assert Article.objects.count() == 1
     article.refresh_from_db()
     assert (article.title, article.updated_at) == (LINHAI_TITLE, updated_at)
@@ -280,7 +293,46 @@ def test_the_editors_changes_are_saved(editor_client):
     # The written title answers the "no title" flag; the mojibake is still to check.
     kinds = {flag["kind"] for flag in article.import_flags}
     assert "mojibake" in kinds and "title" not in kinds and "date" not in kinds
-    assert [level for level, _ in message_levels(response)] == [messages.SUCCESS]
+    assert [level for level, _message in message_levels(response)] == [messages.SUCCESS]
+
+
+def test_the_review_form_offers_author_source_editor_and_original_title(editor_client):
+    response = preview(editor_client, text=CREDITED)
+    form = response.context["form"]
+    assert (
+        form.initial["author"],
+        form.initial["source_editor"],
+        form.initial["original_title"],
+    ) == ("张三", "李四", "全国光学元器件交流会召开")
+    html = page_text(response)
+    for name in ("author", "source_editor", "original_title"):
+        assert re.search(rf'<input type="text" name="{name}" value="{form.initial[name]}"', html)
+
+    saved = editor_client.post(URL, review_data(form))
+
+    assert saved.status_code == 302
+    article = Article.objects.get()
+    assert (article.author, article.source_editor, article.original_title) == (
+        "张三",
+        "李四",
+        "全国光学元器件交流会召开",
+    )
+
+
+def test_the_editor_corrects_author_source_editor_and_original_title(editor_client):
+    form = preview(editor_client, text=CREDITED).context["form"]
+
+    saved = editor_client.post(
+        URL, review_data(form, author="张三丰", source_editor="", original_title="改过的原标题")
+    )
+
+    assert saved.status_code == 302
+    article = Article.objects.get()
+    assert (article.author, article.source_editor, article.original_title) == (
+        "张三丰",
+        "",
+        "改过的原标题",
+    )
 
 
 def test_the_same_link_with_another_text_is_a_duplicate(editor_client):
@@ -388,6 +440,31 @@ def test_a_file_neither_utf8_nor_gbk_is_refused(editor_client):
     upload = SimpleUploadedFile("odd.txt", b"\x80\xff\x80\xff" * 10)
     form = assert_400_with(preview(editor_client, file=upload), "__all__")
     assert form.non_field_errors()
+
+
+def test_an_undecodable_file_is_refused_with_the_form_error(editor_client):
+    with pytest.raises(UnicodeDecodeError):
+        UNDECODABLE.decode("gb18030")
+    upload = SimpleUploadedFile("odd.txt", UNDECODABLE)
+
+    form = assert_400_with(preview(editor_client, file=upload), "__all__")
+
+    assert form.has_error("__all__", "encoding")
+    assert form.non_field_errors() == ["文件既不是 UTF-8 也不是 GBK 编码的文本。"]
+    assert not Article.objects.exists()
+
+
+def test_decode_upload_never_replaces_a_byte():
+    assert decode_upload(b"\xef\xbb\xbf" + SHORT.encode("utf-8")) == SHORT
+    assert decode_upload(SHORT.replace("(qǐyè)", "").encode("gbk")) == SHORT.replace("(qǐyè)", "")
+    with pytest.raises(UndecodableUpload) as refused:
+        decode_upload(UNDECODABLE)
+    assert isinstance(refused.value, ValueError)
+    assert "neither UTF-8 nor GBK" in str(refused.value)
+    assert [(name, offset) for name, offset, _byte in refused.value.problems] == [
+        ("UTF-8", 0),
+        ("GB 18030", 0),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -83,7 +83,7 @@ def test_running_twice_skips_everything(folder):
     run(folder)
     before = list(Article.objects.values_list("pk", "updated_at"))
 
-    out, _ = run(folder)
+    out, _err = run(folder)
 
     lines = out.splitlines()
     assert lines[-1] == "0 imported (0 flagged for an editor), 4 skipped as duplicates, 0 failed."
@@ -92,7 +92,7 @@ def test_running_twice_skips_everything(folder):
 
 
 def test_single_files_and_a_repeated_path(folder):
-    out, _ = run(folder / SAMPLES[0], folder / SAMPLES[0], folder / "taizhou-gbk.txt")
+    out, _err = run(folder / SAMPLES[0], folder / SAMPLES[0], folder / "taizhou-gbk.txt")
     assert out.splitlines()[-1] == (
         "2 imported (1 flagged for an editor), 1 skipped as duplicates, 0 failed."
     )
@@ -136,6 +136,49 @@ def test_a_failing_file_is_reported_and_the_others_imported(folder, monkeypatch)
     assert "taizhou-gbk.txt" in err.getvalue() and "boom" in err.getvalue()
     assert out.getvalue().splitlines()[-1].endswith("0 skipped as duplicates, 1 failed.")
     assert Article.objects.count() == 3
+
+
+def test_a_file_neither_utf8_nor_gbk_fails_and_the_others_are_imported(folder):
+    undecodable = b"\x81\x20\xff"
+    with pytest.raises(UnicodeDecodeError):
+        undecodable.decode("gb18030")
+    (folder / "broken.txt").write_bytes(undecodable)
+    out, err = io.StringIO(), io.StringIO()
+
+    with pytest.raises(CommandError, match="1 file"):
+        call_command("import_articles", str(folder), stdout=out, stderr=err)
+
+    (failure,) = err.getvalue().splitlines()
+    assert failure.startswith("FAILED") and "broken.txt" in failure
+    assert "neither UTF-8 nor GBK" in failure
+    assert out.getvalue().splitlines()[-1] == (
+        "4 imported (2 flagged for an editor), 0 skipped as duplicates, 1 failed."
+    )
+    assert Article.objects.count() == 4
+    # Nothing of the broken file was imported, not even with its bytes replaced.
+    assert not Article.objects.filter(original_text__contains="\ufffd").exists()
+
+
+def test_author_source_editor_and_original_title_are_stored(tmp_path, places):
+    text = (
+        "光学产业交流会在上饶召开\n"
+        "原标题：全国光学元器件交流会召开\n"
+        "2025年3月5日 来源：上饶日报\n"
+        "作者：张三\n"
+        "近日，全国光学元器件交流会在上饶召开。\n"
+        "责任编辑：李四\n"
+    )
+    (tmp_path / "credited.txt").write_bytes(text.encode("gbk"))
+
+    out, err = run(tmp_path / "credited.txt")
+
+    assert err == "" and out.splitlines()[-1].startswith("1 imported")
+    article = Article.objects.get()
+    assert (article.author, article.source_editor, article.original_title) == (
+        "张三",
+        "李四",
+        "全国光学元器件交流会召开",
+    )
 
 
 # --- rebuild_search_index --------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The import cleaner: the two raw samples end to end, the rules of design.md §4, and
+"""The import cleaner: the two raw samples end to end, the rules of docs/import-cleaning.md, and
 properties (never loses a Han character, idempotent) checked with hypothesis.
 
 Pure text: no database.
@@ -14,9 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypinyin import Style, pinyin
 
-from articles.ingest import cleaning
-from articles.ingest.cleaning import clean, judge_annotation, simplify, split_long_line
-from articles.text import to_simplified
+from articles.ingest.cleaning import clean
+from articles.ingest.htmltext import looks_like_html
+from articles.ingest.phrases import override_variants, simplify
+from articles.ingest.pinyin import FLAG, KEEP, REMOVE, judge_annotation
+from articles.ingest.textspans import split_long_line
+from articles.text import han_chars, to_simplified
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "articles" / "demo" / "raw"  # copies of shared/samples/
@@ -174,7 +177,7 @@ def test_removals_say_where_they_were(linhai):
 
 
 # --------------------------------------------------------------------------
-# design.md §4
+# The rules of docs/import-cleaning.md
 
 DESIGN_REMOVED = [
     ("會(huì)議在上饒召開。", "会议在上饶召开。"),
@@ -403,9 +406,9 @@ def test_unverified_pinyin_is_flagged(text, flagged):
 
 
 def test_judge_annotation_directly():
-    assert judge_annotation("zhōngguó", "在中国")[0] == cleaning.REMOVE
-    assert judge_annotation("AI", "全国")[0] == cleaning.KEEP
-    assert judge_annotation("yè", "髽I")[0] == cleaning.FLAG
+    assert judge_annotation("zhōngguó", "在中国")[0] == REMOVE
+    assert judge_annotation("AI", "全国")[0] == KEEP
+    assert judge_annotation("yè", "髽I")[0] == FLAG
 
 
 # --------------------------------------------------------------------------
@@ -580,8 +583,8 @@ def test_html_with_an_unclosed_head():
 
 
 def test_html_is_detected_and_plain_text_is_not():
-    assert cleaning.looks_like_html("<p>一段</p>")
-    assert not cleaning.looks_like_html("温度<5℃时,领域?qū)<摇⑵髽I(yè)家")
+    assert looks_like_html("<p>一段</p>")
+    assert not looks_like_html("温度<5℃时,领域?qū)<摇⑵髽I(yè)家")
     assert clean("<p>第一段。</p><p>第二段。</p>").paragraphs == ["第一段。", "第二段。"]
     assert clean("<p>第一段。</p>", is_html=False).paragraphs == ["<p>第一段。</p>"]
 
@@ -605,11 +608,11 @@ def test_empty_input():
 def fold(char):
     """A Han character as t2s reads it alone, with 着/著 (phrases.txt) as one."""
     simple = to_simplified(char)
-    return min({simple} | cleaning._override_variants().get(simple, frozenset()))
+    return min({simple} | override_variants().get(simple, frozenset()))
 
 
 def han_fold(text):
-    return Counter(fold(c) for c in cleaning.han_chars(text))
+    return Counter(fold(c) for c in han_chars(text))
 
 
 # Han characters, traditional ones and heteronyms among them; none of the words
@@ -699,6 +702,6 @@ def test_property_every_han_character_is_kept_or_accounted_for(text):
     removed = "".join(r.text for r in result.removals if r.kind != "pinyin")
     kept = result.title + "".join(result.paragraphs)
     assert han_fold(kept + removed) == han_fold(text)
-    assert not any(cleaning.han_chars(r.text) for r in result.removals_of("pinyin"))
+    assert not any(han_chars(r.text) for r in result.removals_of("pinyin"))
     again = clean(result.as_text())
     assert (again.title, again.paragraphs) == (result.title, result.paragraphs)

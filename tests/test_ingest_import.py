@@ -356,6 +356,39 @@ def test_a_date_the_page_states_is_not_a_flag(places):
     assert [f["kind"] for f in article_import(text="一个标题\n正文没有日期。").flags] == ["date"]
 
 
+CREDITED = (
+    "光学产业交流会在上饶召开\n"
+    "原标题：全国光学元器件交流会召开\n"
+    "2025年3月5日 来源：上饶日报\n"
+    "作者：张三\n"
+    "近日，全国光学元器件交流会在上饶召开。\n"
+    "责任编辑：李四\n"
+)
+
+
+def test_author_source_editor_and_original_title_are_stored(places):
+    article = Article.objects.get(pk=article_import(text=CREDITED).article.pk)
+    assert (article.author, article.source_editor, article.original_title) == (
+        "张三",
+        "李四",
+        "全国光学元器件交流会召开",
+    )
+    assert article.title == "光学产业交流会在上饶召开"
+    assert paragraphs(article.body) == ["近日，全国光学元器件交流会在上饶召开。"]
+    assert article.source == "上饶日报"
+
+
+def test_the_editors_author_source_editor_and_original_title_win(places):
+    overrides = {"author": "王五", "source_editor": "", "original_title": "编辑改过的原标题"}
+    article = article_import(text=CREDITED, overrides=overrides).article
+    article.refresh_from_db()
+    assert (article.author, article.source_editor, article.original_title) == (
+        "王五",
+        "",
+        "编辑改过的原标题",
+    )
+
+
 def test_html_import(places):
     page = (
         "<html><head><title>上饶光学产业再添新项目</title></head><body>"

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from ..models import Article, Event, Organisation, Place, Status, Topic
-from .cleaning import CleanResult, clean
+from .cleaning import clean
+from .results import CleanResult
 from .suggest import match_names
 
 #: Suffixes a place name may drop in running text: 临海市 is often just 临海.
@@ -43,10 +44,6 @@ class ImportPreview:
     @property
     def body_html(self):
         return paragraphs_to_html(self.cleaned.paragraphs)
-
-    @property
-    def text(self):
-        return "\n".join(self.cleaned.paragraphs)
 
 
 def fingerprint(raw: str) -> str:
@@ -122,7 +119,7 @@ def preview_import(
     print_ = fingerprint(text)
     return ImportPreview(
         cleaned=cleaned,
-        suggestions=suggest_links(title=cleaned.title, text="\n".join(cleaned.paragraphs)),
+        suggestions=suggest_links(title=cleaned.title, text=cleaned.text),
         fingerprint=print_,
         duplicate=find_duplicate(fingerprint_=print_, source_url=source_url or cleaned.source_url),
     )
@@ -148,7 +145,10 @@ def article_import(
     """Save the cleaned text as a draft, or return the story it was imported as before.
 
     ``overrides`` holds what the editor changed on the import page: title, summary,
-    source, source_url, published_at, cover_credit, place, event, organisations, topics.
+    source, source_url, author, source_editor, original_title, published_at,
+    cover_credit, place, event, organisations, topics. An empty title, source_url or
+    published_at falls back to what the cleaner found; any other key present wins,
+    even when empty (the editor cleared the field).
     """
     preview = preview_import(text=text, is_html=is_html, source_url=source_url)
     cleaned, overrides = preview.cleaned, overrides or {}
@@ -175,6 +175,9 @@ def article_import(
         body=paragraphs_to_html(cleaned.paragraphs),
         source=overrides.get("source", cleaned.source),
         source_url=overrides.get("source_url") or source_url or cleaned.source_url,
+        author=overrides.get("author", cleaned.author),
+        source_editor=overrides.get("source_editor", cleaned.editor_name),
+        original_title=overrides.get("original_title", cleaned.original_title),
         cover_credit=overrides.get("cover_credit", cleaned.credit),
         status=Status.DRAFT,
         published_at=published_at or timezone.now(),

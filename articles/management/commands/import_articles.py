@@ -3,15 +3,15 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.ingest import uploads
 from articles.ingest.importer import article_import
-
-SUFFIXES = {".txt": False, ".html": True, ".htm": True}
 
 
 class Command(BaseCommand):
     help = (
         "Import reprinted pages (.txt or .html files, or folders of them) as draft stories. "
-        "Pages imported before are skipped; passages the cleaner could not fix are flagged."
+        "Pages imported before are skipped; passages the cleaner could not fix are flagged; "
+        "a file that is neither UTF-8 nor GBK text is reported and left out."
     )
 
     def add_arguments(self, parser):
@@ -28,8 +28,10 @@ class Command(BaseCommand):
         files = []
         for path in paths:
             if path.is_dir():
-                files += sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
-            elif path.is_file() and path.suffix.lower() in SUFFIXES:
+                files += sorted(
+                    p for p in path.rglob("*") if p.is_file() and uploads.accepted(p.name)
+                )
+            elif path.is_file() and uploads.accepted(path.name):
                 files.append(path)
             elif path.is_file():
                 raise CommandError(f"{path}: only .txt, .html and .htm files can be imported.")
@@ -39,13 +41,8 @@ class Command(BaseCommand):
         imported = skipped = flagged = failed = 0
         for path in files:
             try:
-                text = path.read_bytes().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = path.read_bytes().decode("gb18030", errors="replace")
-            try:
-                outcome = article_import(
-                    text=text, editor=user, is_html=SUFFIXES.get(path.suffix.lower())
-                )
+                text = uploads.decode_upload(path.read_bytes())
+                outcome = article_import(text=text, editor=user, is_html=uploads.is_html(path.name))
             except Exception as error:  # one bad file must not stop a bulk import
                 failed += 1
                 self.stderr.write(f"FAILED   {path}: {error}")
