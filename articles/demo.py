@@ -58,7 +58,7 @@ def load_demo():
     places = {p.slug: p for p in Place.objects.all()}
 
     for row in _load("topics.json"):
-        _, created = Topic.objects.get_or_create(
+        _topic, created = Topic.objects.get_or_create(
             slug=row["slug"],
             defaults={
                 "name": row["name"],
@@ -69,7 +69,7 @@ def load_demo():
         counts["topics"] += created
 
     for row in _load("organisations.json"):
-        _, created = Organisation.objects.get_or_create(
+        _organisation, created = Organisation.objects.get_or_create(
             slug=row["slug"],
             defaults={
                 "name": row["name"],

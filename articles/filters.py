@@ -99,6 +99,12 @@ class FacetedFilterSet(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
+    def selected(self, name):
+        """The value of filter ``name`` as the reader sent it, "" when it is not in use."""
+        if not self.is_bound:
+            return ""
+        return (self.data.get(name) or "")[:MAX_VALUE_LENGTH]
+
     def filter_place(self, queryset, name, value):
         """A place filter includes every place below it (临海 is inside 台州)."""
         return queryset.in_place(value)

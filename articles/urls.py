@@ -22,7 +22,4 @@ urlpatterns = [
     ),
     path("events/", views.EventListView.as_view(), name="event-list"),
     path("events/<str:slug>/", views.EventDetailView.as_view(), name="event-detail"),
-    path("script/<str:script>/", views.set_script, name="set-script"),
-    path("favicon.ico", views.favicon, name="favicon"),
-    path("robots.txt", views.robots_txt, name="robots-txt"),
 ]

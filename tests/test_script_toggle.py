@@ -1,5 +1,5 @@
 """The reader's 简/繁 toggle: a cookie set by /script/hant/, pages converted with OpenCC s2t
-on the way out (articles.middleware.TraditionalScriptMiddleware), the admin left alone."""
+on the way out (portal.script.TraditionalScriptMiddleware), the admin left alone."""
 
 import re
 from urllib.parse import quote
@@ -7,8 +7,8 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from articles.middleware import SCRIPT_COOKIE, TRADITIONAL, convert_outside_markers
 from articles.models import Article
+from portal.script import SCRIPT_COOKIE, TRADITIONAL, convert_outside_markers
 
 from .factories import ArticleFactory
 
@@ -61,7 +61,7 @@ def test_choosing_simplified_deletes_the_cookie(client):
 
 
 def test_the_toggle_url_reverses(client):
-    assert reverse("articles:set-script", args=["hant"]) == "/script/hant/"
+    assert reverse("set-script", args=["hant"]) == "/script/hant/"
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,7 @@ from articles.models import Article, Status
 from articles.text import to_traditional
 
 from .factories import ArticleFactory, TopicFactory
+from .helpers import facet
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 # The raw samples as copied into the project (shared/samples/ holds the originals).
@@ -125,7 +126,7 @@ def test_query_syntax_for_both_databases():
 
 
 def test_tsvector_literals_weigh_the_title_and_never_join_title_and_body():
-    everything, title = search._tsvector_literals("眼镜 AI", "眼镜产业")
+    everything, title = search.tsvector_literals("眼镜 AI", "眼镜产业")
     # Title tokens weigh A, the rest D; a gap in positions keeps phrases inside one part.
     assert everything == "'眼镜':1A '镜':2A 'ai':3A '眼镜':5D '镜产':6D '产业':7D '业':8D"
     # title_vector: the title tokens alone, at the same positions.
@@ -565,6 +566,38 @@ def test_saving_a_story_keeps_the_index_current():
     assert found("新标题") == [story.pk] and found("新正文") == [story.pk]
 
 
+def index_rows(pk):
+    """How many index entries story ``pk`` has: its FTS5 row, or its row's vectors."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM articles_search WHERE rowid = %s", [pk])
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM articles_article WHERE id = %s"
+                " AND (search_vector IS NOT NULL OR title_vector IS NOT NULL)",
+                [pk],
+            )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_a_deleted_story_leaves_the_index(admin_client):
+    one, two, three, kept = (ArticleFactory(title=f"删除测试{n}") for n in range(4))
+    assert all(index_rows(story.pk) == 1 for story in (one, two, three, kept))
+
+    one.delete()
+    Article.objects.filter(pk=two.pk).delete()
+    response = admin_client.post(
+        "/admin/articles/article/",
+        {"action": "delete_selected", "_selected_action": [three.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+
+    assert [index_rows(story.pk) for story in (one, two, three)] == [0, 0, 0]
+    assert index_rows(kept.pk) == 1
+    assert found("删除测试") == [kept.pk]
+
+
 @pytest.mark.django_db
 def test_html_entities_of_the_body_are_text_not_words():
     story = ArticleFactory(title="研发", body="<p>R&amp;D 眼镜&nbsp;产业 1&lt;2</p>")
@@ -711,7 +744,7 @@ def test_sort_newest_overrides_best_match(client, stories):
 @pytest.mark.django_db
 def test_facet_counts_follow_the_query(client, stories):
     response = client.get("/articles/?q=" + quote("杜桥"))
-    assert {p.slug: p.n for p in response.context["facets"]["places"]} == {
+    assert facet(response, "place") == {
         "zhejiang": 1,
         "taizhou": 1,
         "linhai": 1,

@@ -1,8 +1,9 @@
 """Accessibility (axe) and HTML validity (Nu Html Checker) of the public pages.
 
 Every public page is audited with the demo content loaded: axe must report no
-violations and the Nu Html Checker no errors (design.md §6). A screenshot of each
-page, on a desktop and on a 360 px phone, is saved to test-artifacts/ for a look.
+violations and the Nu Html Checker no errors (the quality bars of docs/architecture.md).
+A screenshot of each page, on a desktop and on a 360 px phone, is saved to
+test-artifacts/ for a look.
 """
 
 import json

@@ -1,0 +1,35 @@
+"""The domain of the portal, one module per domain; ``articles.models.X`` imports all work.
+
+- ``base``: the publishing rule, slugs filled from names, "in this place or below it"
+- ``places``, ``organisations``, ``events``, ``topics``, ``stories``
+"""
+
+from .base import Publishable, PublishableQuerySet, Status, alias_list, unique_slug
+from .events import Event, EventOrganiser, EventQuerySet, OrganiserRole
+from .organisations import Organisation, OrganisationKind, OrganisationQuerySet
+from .places import Place, PlaceKind, PlaceQuerySet
+from .stories import BODY_EXTENSIONS, Article, ArticleQuerySet
+from .topics import TaggedArticle, Topic
+
+__all__ = [
+    "BODY_EXTENSIONS",
+    "Article",
+    "ArticleQuerySet",
+    "Event",
+    "EventOrganiser",
+    "EventQuerySet",
+    "Organisation",
+    "OrganisationKind",
+    "OrganisationQuerySet",
+    "OrganiserRole",
+    "Place",
+    "PlaceKind",
+    "PlaceQuerySet",
+    "Publishable",
+    "PublishableQuerySet",
+    "Status",
+    "TaggedArticle",
+    "Topic",
+    "alias_list",
+    "unique_slug",
+]

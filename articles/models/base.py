@@ -1,0 +1,101 @@
+"""What several models share: the publishing rule, slugs filled from names, places.
+
+The publishing rule is written once for queries (``PublishableQuerySet.published``) and
+once for a single row (``Publishable.is_published``); see docs/publishing.md.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..text import pinyin_slug
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        # A future published_at means "scheduled": decided at query time, no cron job.
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+class Publishable(models.Model):
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_("Only published items are visible to readers."),
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        default=timezone.now,
+        help_text=_(
+            "Readers see a published item from this time on. A time in the future schedules it."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def is_scheduled(self):
+        return self.status == Status.PUBLISHED and self.published_at > timezone.now()
+
+
+class SluggedModel(models.Model):
+    """A row whose empty ``slug`` is made from its name before it is validated or saved.
+
+    Subclasses define the ``slug`` field and ``make_slug()``. ``clean()`` fills it too,
+    because model forms check the non-empty constraint before ``save()`` runs.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.fill_slug()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.fill_slug()
+
+    def make_slug(self) -> str:
+        raise NotImplementedError
+
+    def fill_slug(self):
+        if not self.slug:
+            self.slug = self.make_slug()
+
+
+class InPlaceQuerySet(models.QuerySet):
+    """Rows of a model with a ``place``, found by a place and everything below it."""
+
+    def in_place(self, place):
+        # The materialised path makes "临海 and everything in it" one prefix match.
+        return self.filter(place__path__startswith=place.path)
+
+
+def unique_slug(model, text, *, separator="-", instance_pk=None, fallback="item"):
+    """A pinyin slug for ``text`` that no other row of ``model`` uses."""
+    base = pinyin_slug(text, separator=separator) or fallback
+    slug, n = base, 2
+    others = model._default_manager.exclude(pk=instance_pk)
+    while others.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def alias_list(text):
+    """Aliases are edited one per line (or separated by commas)."""
+    return [
+        a.strip() for a in text.replace(",", "\n").replace("，", "\n").splitlines() if a.strip()
+    ]

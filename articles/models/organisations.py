@@ -1,0 +1,83 @@
+"""Organisations: companies, associations, universities, test centres, government, parks."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .base import InPlaceQuerySet, SluggedModel, alias_list, unique_slug
+from .places import Place
+
+
+class OrganisationKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    ASSOCIATION = "association", _("Industry association")
+    ACADEMIC = "academic", _("University or laboratory")
+    TESTING = "testing", _("Testing centre")
+    GOVERNMENT = "government", _("Government body")
+    PARK = "park", _("Industrial park")
+
+
+class OrganisationQuerySet(InPlaceQuerySet):
+    pass
+
+
+class Organisation(SluggedModel):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(
+        _("URL name"),
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text=_("ASCII, used in the address. Left empty, it is made from the pinyin."),
+    )
+    short_name = models.CharField(
+        _("short name"), max_length=100, blank=True, help_text=_("As readers know it: 凤凰光学.")
+    )
+    aliases = models.TextField(
+        _("other names"),
+        blank=True,
+        help_text=_("Further names used in stories, one per line; used to suggest links."),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=OrganisationKind.choices)
+    place = models.ForeignKey(
+        Place,
+        verbose_name=_("place"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "name"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="organisation_slug_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def make_slug(self):
+        return unique_slug(
+            Organisation, self.short_name or self.name, separator="", instance_pk=self.pk
+        )
+
+    def get_absolute_url(self):
+        return reverse("articles:organisation-detail", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+    @property
+    def alias_list(self):
+        return alias_list(self.aliases)

@@ -1,0 +1,35 @@
+"""Topics: the taxonomy readers filter by, a django-taggit tag model of our own."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.models import TagBase, TaggedItemBase
+
+
+class Topic(TagBase):
+    """A taggit tag with a description. Chinese names keep Chinese slugs (眼镜)."""
+
+    description = models.TextField(_("description"), blank=True)
+    featured = models.BooleanField(
+        _("featured"), default=False, help_text=_("Shown on the front page and in menus.")
+    )
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+
+    def get_absolute_url(self):
+        return reverse("articles:topic-detail", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    class Meta:
+        verbose_name = _("article topic")
+        verbose_name_plural = _("article topics")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="article_topic_unique")
+        ]

@@ -1,0 +1,164 @@
+"""What every reader page shares: page meta, staff previews, pagination, filtered lists."""
+
+from django.core.exceptions import BadRequest
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
+from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
+from django.utils.translation import gettext, gettext_lazy
+
+from .. import search
+
+#: Longer page numbers are not pages; they are refused before any query.
+MAX_PAGE_NUMBER_LENGTH = 6
+
+
+def page_meta(request, title, description="", *, image=None, og_type="website", noindex=False):
+    """Title, description and OpenGraph data for base.html."""
+    return {
+        "title": title,
+        "description": " ".join(description.split())[:160],
+        "image": request.build_absolute_uri(image) if image else None,
+        "og_type": og_type,
+        "noindex": noindex,
+    }
+
+
+# --- Staff previews of drafts and scheduled items -------------------------------------------
+
+
+def can_preview(user, model):
+    """Staff who may view ``model`` in the admin also see its drafts on the site."""
+    opts = model._meta
+    return (
+        user.is_active
+        and user.is_staff
+        and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+    )
+
+
+class PublishableDetailMixin:
+    """A detail page of a story or event: readers see it once published; staff who may view
+    it in the admin see it before, as a preview that is never cached and never indexed."""
+
+    #: The 404 message for readers when the item is not published (yet).
+    not_found_message = gettext_lazy("Not found.")
+
+    def check_visible(self, obj):
+        if not obj.is_published and not can_preview(self.request.user, type(obj)):
+            raise Http404(self.not_found_message)
+        return obj
+
+    @property
+    def is_preview(self):
+        return not self.object.is_published
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_preview=self.is_preview, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.is_preview:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+# --- Pagination ------------------------------------------------------------------------------
+
+
+class CappedPaginator(Paginator):
+    """Counts no further than search.COUNT_CAP: exact totals of a common word cost too much."""
+
+    @cached_property
+    def _capped_count(self):
+        # One count query per page, read by both properties below.
+        return search.capped_count(self.object_list, search.COUNT_CAP)
+
+    @cached_property
+    def count(self):
+        return min(self._capped_count, search.COUNT_CAP)
+
+    @cached_property
+    def capped(self):
+        return self._capped_count > search.COUNT_CAP
+
+
+def paginate(request, paginator):
+    """The requested page; a page number that is not a page is a 400 with a message."""
+    raw = request.GET.get("page") or "1"
+    # isdigit() alone accepts "²", which int() refuses.
+    if len(raw) > MAX_PAGE_NUMBER_LENGTH or not (raw.isascii() and raw.isdigit()):
+        raise BadRequest(gettext("“%(page)s” is not a page number.") % {"page": raw[:20]})
+    try:
+        return paginator.page(int(raw))
+    except InvalidPage:
+        raise BadRequest(
+            gettext("There is no page %(page)s: the list has %(pages)d page(s).")
+            % {"page": raw, "pages": paginator.num_pages}
+        ) from None
+
+
+class PaginatedListMixin:
+    """ListView pagination whose bad page numbers are a 400 with a message, not a 404."""
+
+    def paginate_queryset(self, queryset, page_size):
+        page = paginate(self.request, self.get_paginator(queryset, page_size))
+        return page.paginator, page, page.object_list, page.has_other_pages()
+
+
+# --- Filtered lists --------------------------------------------------------------------------
+
+
+class FilteredListMixin(PaginatedListMixin):
+    """A list narrowed by a FilterSet, with facet counts; invalid filters are a 400 page.
+
+    Subclasses set ``filterset_class``, define ``base_queryset()`` (what readers may see)
+    and ``facets()`` (a list of ``Facet``, see facets.py), and describe the page with
+    ``meta_title`` and ``meta_description``.
+    """
+
+    filterset_class = None
+    meta_title = ""
+    meta_description = ""
+
+    def base_queryset(self):
+        raise NotImplementedError
+
+    def facets(self):
+        return []
+
+    def get_filterset(self):
+        return self.filterset_class(
+            self.request.GET or None, queryset=self.base_queryset(), request=self.request
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset()
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            self.object_list = self.filterset.queryset.none()
+            context = self.get_context_data(filter_errors=True)
+            return self.render_to_response(context, status=400)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if self.filterset.is_bound:
+            return self.filterset.qs
+        return self.filterset.queryset
+
+    def get_meta_title(self):
+        return self.meta_title
+
+    def get_context_data(self, **kwargs):
+        filter_errors = bool(kwargs.get("filter_errors"))
+        return super().get_context_data(
+            filterset=self.filterset,
+            facets=[] if filter_errors else self.facets(),
+            meta=page_meta(
+                self.request,
+                self.get_meta_title(),
+                str(self.meta_description),
+                noindex=filter_errors,
+            ),
+            **kwargs,
+        )
