@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .admin_import import import_view
+from .invalidation import content_changed
 from .models import (
     Article,
     Event,
@@ -37,6 +38,7 @@ def publish(modeladmin, request, queryset):
     # A draft dated in the past goes out dated now, at the top of the lists.
     n_now = drafts.filter(published_at__lte=now).update(status=Status.PUBLISHED, published_at=now)
     n_scheduled = drafts.filter(published_at__gt=now).update(status=Status.PUBLISHED)
+    content_changed()  # update() sends no signals
     modeladmin.message_user(
         request,
         ngettext("%(n)d item published.", "%(n)d items published.", n_now) % {"n": n_now}
@@ -58,6 +60,7 @@ def publish(modeladmin, request, queryset):
 @admin.action(description=_("Unpublish the selected items (back to draft)"), permissions=["change"])
 def unpublish(modeladmin, request, queryset):
     n = queryset.filter(status=Status.PUBLISHED).update(status=Status.DRAFT)
+    content_changed()  # update() sends no signals
     modeladmin.message_user(
         request,
         ngettext("%(n)d item returned to draft.", "%(n)d items returned to draft.", n) % {"n": n},

@@ -99,6 +99,24 @@ class FacetedFilterSet(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
+    def key_without(self, excluded):
+        """The active filters except ``excluded`` as plain values: what counts over
+        ``qs_without(excluded)`` depend on, for cache keys. Ordering filters are left out."""
+        if not self.is_bound or not self.is_valid():
+            return ()
+        ordering = getattr(self.Meta, "ordering_only", ())
+        return tuple(
+            (name, getattr(value, "pk", value) if not isinstance(value, str) else value)
+            for name, value in sorted(self.form.cleaned_data.items())
+            if name != excluded and name not in ordering and value not in (None, "")
+        )
+
+    def search_terms(self):
+        """The terms of the text filter ``q`` in use, if the FilterSet has one."""
+        if "q" not in self.filters or not self.is_bound or not self.is_valid():
+            return []
+        return search.parse_query(self.form.cleaned_data.get("q") or "")
+
     def selected(self, name):
         """The value of filter ``name`` as the reader sent it, "" when it is not in use."""
         if not self.is_bound:
@@ -116,7 +134,7 @@ class FacetedFilterSet(django_filters.FilterSet):
             return []
         chips = []
         for name, value in self.form.cleaned_data.items():
-            if value in (None, "", [], ()) or name in getattr(self.Meta, "not_chips", ()):
+            if value in (None, "", [], ()) or name in getattr(self.Meta, "ordering_only", ()):
                 continue
             field = self.form.fields[name]
             if hasattr(field, "choices") and not hasattr(value, "pk"):
@@ -162,7 +180,8 @@ class ArticleFilter(FacetedFilterSet):
         model = Article
         fields = []
         form = ArticleFilterForm
-        not_chips = ("sort",)
+        #: Filters that only order the list: no chip to remove, no part of count keys.
+        ordering_only = ("sort",)
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("articles/", views.ArticleListView.as_view(), name="article-list"),
     path("search/", views.ArticleListView.as_view(), name="search"),
     path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article-detail-short"),
+    path("articles/<int:pk>/read/", views.read_beacon, name="article-read"),
     path("articles/<int:pk>-<str:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
     path("places/", views.PlaceListView.as_view(), name="place-list"),
     path("places/<str:slug>/", views.PlaceDetailView.as_view(), name="place-detail"),

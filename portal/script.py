@@ -10,13 +10,13 @@ import re
 from urllib.parse import quote
 
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, gettext_lazy
 
 from articles.text import to_traditional
+
+from .views import redirect_back
 
 SCRIPT_COOKIE = "script"
 SIMPLIFIED = "hans"
@@ -69,12 +69,7 @@ def set_script(request, script):
     """Remember the reader's choice of simplified or traditional characters."""
     if script not in SCRIPTS:
         raise Http404(gettext("No such script."))
-    target = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
-    response = redirect(target)
+    response = redirect_back(request)
     if script == TRADITIONAL:
         response.set_cookie(SCRIPT_COOKIE, TRADITIONAL, max_age=COOKIE_MAX_AGE, samesite="Lax")
     else:

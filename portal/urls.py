@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from . import script, views
+from . import language, script, views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("script/<str:script>/", script.set_script, name="set-script"),
+    path("language/<str:code>/", language.set_language, name="set-language"),
     path("", include("articles.urls")),
 ]
 

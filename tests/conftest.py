@@ -24,6 +24,9 @@ def _test_settings(settings, tmp_path):
     # Hashing with PBKDF2 costs a third of a second per user; uploads go to a temporary folder.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Whole-page caching is tested in test_page_cache.py; elsewhere tests read
+    # response.context, which a page served from the cache does not have.
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture

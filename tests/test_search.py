@@ -855,13 +855,34 @@ def test_the_paginator_says_more_than_when_the_count_is_capped(client, monkeypat
 
 
 @pytest.mark.django_db
-def test_the_list_without_a_query_counts_exactly(client, monkeypatch, db):
-    monkeypatch.setattr(search, "COUNT_CAP", 3)
-    for _ in range(5):
-        ArticleFactory()
-    response = client.get("/articles/")
-    assert response.context["paginator"].count == 5
-    assert not getattr(response.context["paginator"], "capped", False)
+def test_every_story_list_stops_at_the_cap_and_its_last_page_leads_further_back(
+    client, monkeypatch, db, settings
+):
+    """Deep pages and exact totals grow with the archive: lists page through the newest
+    COUNT_CAP stories and the last page links to the same list ending on its last day."""
+    monkeypatch.setattr(search, "COUNT_CAP", 4)
+    days = [dt.datetime(2025, 6, d, 9, tzinfo=BEIJING) for d in (20, 19, 18, 17, 16, 15)]
+    stories = [ArticleFactory(title=f"新闻{d.day}", published_at=d) for d in days]
+
+    first = client.get("/articles/?page=1")
+    paginator = first.context["paginator"]
+    assert paginator.capped and paginator.count == 4 and paginator.num_pages == 1
+    assert first.context["older_url"] == "?date_to=2025-06-17"  # the 4th newest story's day
+    assert [a.pk for a in first.context["articles"]] == [a.pk for a in stories[:4]]
+
+    older = client.get("/articles/" + first.context["older_url"])
+    assert [a.pk for a in older.context["articles"]] == [a.pk for a in stories[3:]]
+    assert older.context["older_url"] == ""  # 3 stories: the end of the archive
+
+    beyond = client.get("/articles/?page=2")
+    assert beyond.status_code == 400
+    with override("zh-hans"):
+        message = gettext(
+            "Lists go back %(pages)d pages (the newest %(n)s stories). "
+            "For older stories, choose a date under “To”."
+        ) % {"pages": 1, "n": "4"}
+    assert escape(message) in beyond.content.decode()
+    assert 'href="?date_to=2025-06-17"' in first.content.decode()
 
 
 def test_unicode_normal_forms_agree_with_the_reference_scan():

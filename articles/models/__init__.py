@@ -2,6 +2,7 @@
 
 - ``base``: the publishing rule, slugs filled from names, "in this place or below it"
 - ``places``, ``organisations``, ``events``, ``topics``, ``stories``
+- ``versions``: the content version caches key on
 """
 
 from .base import Publishable, PublishableQuerySet, Status, alias_list, unique_slug
@@ -10,9 +11,12 @@ from .organisations import Organisation, OrganisationKind, OrganisationQuerySet
 from .places import Place, PlaceKind, PlaceQuerySet
 from .stories import BODY_EXTENSIONS, Article, ArticleQuerySet
 from .topics import TaggedArticle, Topic
+from .versions import ContentState, ContentVersion
 
 __all__ = [
     "BODY_EXTENSIONS",
+    "ContentState",
+    "ContentVersion",
     "Article",
     "ArticleQuerySet",
     "Event",

@@ -4,7 +4,12 @@ The publishing rule is written once for queries (``PublishableQuerySet.published
 once for a single row (``Publishable.is_published``); see docs/publishing.md.
 """
 
+import functools
+
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +25,10 @@ class PublishableQuerySet(models.QuerySet):
     def published(self):
         # A future published_at means "scheduled": decided at query time, no cron job.
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Published, but not yet: their time is still to come."""
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
 
 
 class Publishable(models.Model):
@@ -99,3 +108,20 @@ def alias_list(text):
     return [
         a.strip() for a in text.replace(",", "\n").replace("，", "\n").splitlines() if a.strip()
     ]
+
+
+def url_of(name, *args):
+    """``reverse(name, args=args)``, remembered: list pages name hundreds of addresses and
+    reversing one costs as much as rendering it (the arguments are part of the key)."""
+    return _reverse(name, args, get_urlconf(), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=50_000)
+def _reverse(name, args, urlconf, prefix):
+    return reverse(name, args=args, urlconf=urlconf)
+
+
+@receiver(setting_changed)
+def _forget_addresses(setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _reverse.cache_clear()

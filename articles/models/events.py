@@ -3,7 +3,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +13,7 @@ from .base import (
     SluggedModel,
     Status,
     unique_slug,
+    url_of,
 )
 from .organisations import Organisation
 from .places import Place
@@ -96,7 +96,7 @@ class Event(Publishable, SluggedModel):
         return unique_slug(Event, self.title, instance_pk=self.pk, fallback="event")
 
     def get_absolute_url(self):
-        return reverse("articles:event-detail", kwargs={"slug": self.slug})
+        return url_of("articles:event-detail", self.slug)
 
     @property
     def last_day(self):

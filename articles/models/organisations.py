@@ -2,10 +2,9 @@
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import InPlaceQuerySet, SluggedModel, alias_list, unique_slug
+from .base import InPlaceQuerySet, SluggedModel, alias_list, unique_slug, url_of
 from .places import Place
 
 
@@ -72,7 +71,7 @@ class Organisation(SluggedModel):
         )
 
     def get_absolute_url(self):
-        return reverse("articles:organisation-detail", kwargs={"slug": self.slug})
+        return url_of("articles:organisation-detail", self.slug)
 
     @property
     def display_name(self):

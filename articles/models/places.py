@@ -4,10 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import SluggedModel, alias_list, unique_slug
+from .base import SluggedModel, alias_list, unique_slug, url_of
 
 
 class PlaceKind(models.TextChoices):
@@ -92,7 +91,7 @@ class Place(SluggedModel):
             self._update_path()
 
     def get_absolute_url(self):
-        return reverse("articles:place-detail", kwargs={"slug": self.slug})
+        return url_of("articles:place-detail", self.slug)
 
     @property
     def alias_list(self):

@@ -1,18 +1,17 @@
 """Stories: the articles readers read, linked to a place, organisations, an event, topics."""
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from .. import search
 from ..text import pinyin_slug
-from .base import InPlaceQuerySet, Publishable, PublishableQuerySet, SluggedModel, Status
+from .base import InPlaceQuerySet, Publishable, PublishableQuerySet, SluggedModel, Status, url_of
 from .events import Event
 from .organisations import Organisation
 from .places import Place
@@ -62,20 +61,71 @@ class ArticleQuerySet(PublishableQuerySet, InPlaceQuerySet):
         """What a list item shows: place and topics, without a query per row."""
         return self.select_related("place").prefetch_related("topics")
 
-    def related_to(self, article, limit=4):
-        """Other published stories sharing a topic, else the same place."""
-        topic_ids = [t.pk for t in article.topics.all()]
-        condition = Q(topics__in=topic_ids)
+    def related_to(self, article, topics=None, limit=4):
+        """Other published stories sharing a topic or the place of ``article``, newest
+        first. ``topics`` are the story's, when the caller has them already.
+
+        Each topic and the place offer only their newest candidates, read from an index,
+        never all their stories, so the cost does not grow with the archive.
+        """
+        if topics is None:
+            topics = list(article.topics.all())
+        candidates = [
+            TaggedArticle.objects.filter(tag=topic)
+            .order_by("-content_object_id")
+            .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES]
+            for topic in topics[:RELATED_TOPICS]
+        ]
         if article.place_id:
-            condition |= Q(place_id=article.place_id)
-        ids = (
+            candidates.append(
+                self.published()
+                .filter(place_id=article.place_id)
+                .newest_first()
+                .values_list("pk", flat=True)[:RELATED_CANDIDATES]
+            )
+        if not candidates:
+            return self.none()
+        return (
             self.published()
-            .filter(condition)
             .exclude(pk=article.pk)
-            .values_list("pk", flat=True)
-            .distinct()
+            .filter(_any_of(candidates))
+            .newest_first()[:limit]
         )
-        return self.filter(pk__in=ids).newest_first()[:limit]
+
+    def newest_in_place(self, place, limit):
+        """The newest ``limit`` stories of ``place`` and the places below it.
+
+        Each place offers its newest ``limit`` from the (place, publication time) index,
+        so a province's page reads a few rows per place instead of sorting all its
+        stories. A very large subtree falls back to the plain query.
+        """
+        place_ids = list(Place.objects.within(place).values_list("pk", flat=True))
+        if len(place_ids) > MAX_PLACES_MERGED:
+            return self.in_place(place).newest_first()[:limit]
+        candidates = [
+            self.filter(place_id=pk).newest_first().values_list("pk", flat=True)[:limit]
+            for pk in place_ids
+        ]
+        return self.filter(_any_of(candidates)).newest_first()[:limit]
+
+
+#: How many candidates each topic and the place offer for related stories.
+RELATED_CANDIDATES = 20
+#: Related stories look at no more than this many of a story's topics.
+RELATED_TOPICS = 4
+#: Larger subtrees are read with one query over the whole subtree.
+MAX_PLACES_MERGED = 60
+
+
+def _any_of(candidates):
+    """``pk IN (…)`` over sliced subqueries of pks: one UNION ALL where the database takes
+    LIMIT inside one (PostgreSQL), else one IN per subquery (SQLite)."""
+    if connection.features.supports_slicing_ordering_in_compound:
+        return Q(pk__in=candidates[0].union(*candidates[1:], all=True))
+    condition = Q()
+    for subquery in candidates:
+        condition |= Q(pk__in=subquery)
+    return condition
 
 
 class Article(Publishable, SluggedModel):
@@ -215,7 +265,7 @@ class Article(Publishable, SluggedModel):
             search.index_article(self)
 
     def get_absolute_url(self):
-        return reverse("articles:article-detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return url_of("articles:article-detail", self.pk, self.slug)
 
     @property
     def editor_name(self):

@@ -1,9 +1,10 @@
 """Topics: the taxonomy readers filter by, a django-taggit tag model of our own."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
+
+from .base import url_of
 
 
 class Topic(TagBase):
@@ -20,7 +21,7 @@ class Topic(TagBase):
         ordering = ["name"]
 
     def get_absolute_url(self):
-        return reverse("articles:topic-detail", kwargs={"slug": self.slug})
+        return url_of("articles:topic-detail", self.slug)
 
 
 class TaggedArticle(TaggedItemBase):
@@ -32,4 +33,8 @@ class TaggedArticle(TaggedItemBase):
         verbose_name_plural = _("article topics")
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="article_topic_unique")
+        ]
+        indexes = [
+            # A topic's newest stories without reading all of them (related stories).
+            models.Index(fields=["tag", "content_object"], name="article_topic_tag_story_idx")
         ]

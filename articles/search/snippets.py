@@ -1,4 +1,9 @@
-"""Search snippets: the text around the first match, matches in <mark>."""
+"""Search snippets: the text around the first match, matches in <mark>.
+
+Linear in the length of the text: the text is folded to the index's normal form one
+character for one character (``str.translate`` with a table filled as characters are
+met), each term is looked for once, and matches are marked only inside the snippet.
+"""
 
 from html import unescape
 
@@ -8,9 +13,22 @@ from django.utils.safestring import mark_safe
 from .tokens import MAX_QUERY_TERMS, normalise, runs
 
 
-def _normalised_chars(text: str) -> str:
-    # Character by character, so positions in the result are positions in ``text``.
-    return "".join((normalise(ch) or " ")[:1] for ch in text)
+class _FoldTable(dict):
+    """code point -> the character it folds to (NFKC, lower case, t2s), one for one, so
+    that positions in the folded text are positions in the original."""
+
+    def __missing__(self, code):
+        folded = (normalise(chr(code)) or " ")[:1]
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """``text`` in the index's normal form, character for character."""
+    return text.translate(_FOLD)
 
 
 def highlight(text: str, q: str, *, width: int = 120) -> str:
@@ -21,28 +39,28 @@ def highlight(text: str, q: str, *, width: int = 120) -> str:
         key=len,
         reverse=True,
     )
-    folded = _normalised_chars(text)
+    folded = fold(text)
+    firsts = [at for at in (folded.find(needle) for needle in needles) if at != -1]
+    window_start = max(0, min(firsts) - width // 3) if firsts else 0
+    window_end = min(len(text), window_start + width)
+
+    # Matches inside the window only, longer terms first, never overlapping.
+    taken = bytearray(window_end - window_start)
     spans = []
     for needle in needles:
-        start = folded.find(needle)
+        start = folded.find(needle, max(0, window_start - len(needle) + 1), window_end)
         while start != -1:
             end = start + len(needle)
-            if not any(s < end and start < e for s, e in spans):
-                spans.append((start, end))
-            start = folded.find(needle, end)
+            lo, hi = max(start, window_start), min(end, window_end)
+            if not any(taken[lo - window_start : hi - window_start]):
+                taken[lo - window_start : hi - window_start] = b"\x01" * (hi - lo)
+                spans.append((lo, hi))
+            start = folded.find(needle, end, window_end)
     spans.sort()
-    if spans:
-        first = spans[0][0]
-        window_start = max(0, first - width // 3)
-    else:
-        window_start = 0
-    window_end = min(len(text), window_start + width)
+
     out = ["…" if window_start else ""]
     cursor = window_start
     for start, end in spans:
-        if end <= window_start or start >= window_end:
-            continue
-        start, end = max(start, window_start), min(end, window_end)
         out.append(escape(text[cursor:start]))
         out.append(f"<mark>{escape(text[start:end])}</mark>")
         cursor = end

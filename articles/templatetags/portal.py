@@ -1,4 +1,16 @@
+"""Template tags of the reader pages.
+
+``article_items`` and ``facets`` render the two loops every list repeats (story items
+and facet options) in Python: measured, the template engine spent about a quarter of a
+millisecond per story item resolving its variables, more than the rest of a page. The
+markup is the one the templates had; change it here and in the CSS together.
+"""
+
 from django import template
+from django.utils import dateformat, formats, timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
 register = template.Library()
 
@@ -7,7 +19,7 @@ register = template.Library()
 def with_param(context, name, value=None):
     """The current URL's query with ``name`` set to ``value`` (or removed if None).
 
-    Django's ``{% querystring %}`` takes literal keys only; facets need the key
+    Django's ``{% querystring %}`` takes literal keys only; filter chips need the key
     from a variable. Changing a filter always goes back to the first page.
     """
     request = context["request"]
@@ -19,3 +31,79 @@ def with_param(context, name, value=None):
         query[name] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else request.path
+
+
+@register.simple_tag
+def article_items(articles, heading="h3", compact=False):
+    """A list item per story: title, date, place, source, summary (or a search snippet)
+    and topics; ``compact`` leaves out the summary and topics (related stories)."""
+    source, topics_label = escape(gettext("Source")), escape(gettext("Topics"))
+    return mark_safe(
+        "".join(_article_item(a, heading, compact, source, topics_label) for a in articles)
+    )  # noqa: S308
+
+
+def _article_item(article, heading, compact, source_label, topics_label):
+    title = getattr(article, "title_html", None) or escape(article.title)
+    local = timezone.localtime(article.published_at)
+    day = escape(formats.date_format(local))
+    meta = [f'<time datetime="{dateformat.format(local, "c")}">{day}</time>']
+    if article.place_id:
+        place = article.place
+        meta.append(f'· <a href="{escape(place.get_absolute_url())}">{escape(place.name)}</a>')
+    if article.source:
+        meta.append(f"· {source_label}: {escape(article.source)}")
+    parts = [
+        '<article class="article-item">',
+        f'<{heading} class="article-item-title"><a href="{escape(article.get_absolute_url())}">'
+        f"{title}</a></{heading}>",
+        f'<p class="meta">{" ".join(meta)}</p>',
+    ]
+    snippet = getattr(article, "snippet", None)
+    if snippet:
+        parts.append(f'<p class="summary snippet">{snippet}</p>')
+    elif article.summary and not compact:
+        parts.append(f'<p class="summary">{escape(article.summary)}</p>')
+    if not compact:
+        topics = article.topics.all()
+        if topics:
+            links = "".join(
+                f'<li><a href="{escape(t.get_absolute_url())}">{escape(t.name)}</a></li>'
+                for t in topics
+            )
+            parts.append(f'<ul class="tags" aria-label="{topics_label}">{links}</ul>')
+    parts.append("</article>")
+    return "\n".join(parts)
+
+
+@register.simple_tag
+def facets(groups):
+    """The facets of a list (articles.views.facets.Facet): a collapsible list of links
+    per facet, the selected option marked, counts where they were counted."""
+    return mark_safe("".join(_facet(group) for group in groups if group.options))  # noqa: S308
+
+
+def _facet(facet):
+    items = []
+    for option in facet.options:
+        depth = f' class="depth-{option.depth}"' if option.depth else ""
+        current = ' aria-current="true" class="selected"' if option.value == facet.selected else ""
+        count = "" if option.count is None else f' <span class="count">{option.count}</span>'
+        label = escape(option.label)
+        items.append(f'<li{depth}><a href="{escape(option.href)}"{current}>{label}{count}</a></li>')
+    note = ""
+    if not facet.counted:
+        note = '<p class="facet-note">{}</p>'.format(
+            escape(
+                ngettext(
+                    "Found among the first %(n)d result.",
+                    "Found among the first %(n)d results.",
+                    facet.cap,
+                )
+                % {"n": facet.cap}
+            )
+        )
+    return (
+        f'<details class="facet" open><summary><h2>{escape(facet.title)}</h2></summary>{note}'
+        f"<ul>{''.join(items)}</ul></details>"
+    )

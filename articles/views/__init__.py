@@ -9,7 +9,7 @@ from .events import EventDetailView, EventListView
 from .home import HomeView
 from .organisations import OrganisationDetailView, OrganisationListView
 from .places import PlaceDetailView, PlaceListView
-from .stories import ArticleDetailView, ArticleListView
+from .stories import ArticleDetailView, ArticleListView, read_beacon
 from .topics import TopicDetailView, TopicListView
 
 __all__ = [
@@ -24,4 +24,5 @@ __all__ = [
     "PlaceListView",
     "TopicDetailView",
     "TopicListView",
+    "read_beacon",
 ]

@@ -6,7 +6,7 @@ from django.views.generic import DetailView, ListView
 
 from ..filters import EventFilter
 from ..models import Article, Event, OrganiserRole, Place
-from .facets import place_facet
+from .facets import FacetCounter
 from .lists import FilteredListMixin, PublishableDetailMixin, page_meta
 
 
@@ -29,14 +29,8 @@ class EventListView(FilteredListMixin, ListView):
         return super().get_queryset().past().select_related("place")
 
     def facets(self):
-        return [
-            place_facet(
-                self.filterset.qs_without("place"),
-                list(Place.objects.filter(depth__lte=1)),
-                title=_("Place"),
-                selected=self.filterset.selected("place"),
-            )
-        ]
+        counter = FacetCounter(self.request, self.filterset, list_name="events")
+        return [counter.place(Place.objects.filter(depth__lte=1), title=_("Place"))]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

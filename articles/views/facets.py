@@ -2,25 +2,42 @@
 
 Built one way: ``grouped_counts`` is one grouped query over the rows a facet counts (the
 list with every other active filter applied, so each facet ignores its own filter and a
-reader sees what each choice gives). Every facet is a ``Facet`` of ``FacetOption``s and
-every list renders them with templates/includes/facet.html.
+reader sees what each choice gives), kept in the cache under the content version and the
+filters it depends on (``cached``), so a count is recomputed only after a change, past a
+scheduled publication, or for filters nobody asked for before. Every facet is a
+``Facet`` of ``FacetOption``s and every list renders them with the
+``facets`` template tag (articles/templatetags/portal.py). See docs/caching.md.
+
+A text search matching more than ``COUNT_CAP`` stories is the exception: counting every
+match of a common word costs too much even once, so its facets list the choices found
+among the first ``COUNT_CAP`` matches, without numbers. A facet never shows a number
+that its link would not give.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count
 
-from ..models import Event
+from ..models import Article, Event
+from ..search import COUNT_CAP
+
+#: The longest a count is kept (never past a change or a scheduled publication).
+COUNTS_SECONDS = 3600
 
 
-@dataclass(frozen=True)
+@dataclass
 class FacetOption:
     #: the value in the query string (a slug, a kind)
     value: str
     label: str
-    count: int
+    #: None when the rows were too many to count (a text search for a common word)
+    count: int | None
     #: indentation in the place tree
     depth: int = 0
+    #: the list's address with this choice applied, or removed when it is selected
+    href: str = ""
 
 
 @dataclass
@@ -31,70 +48,175 @@ class Facet:
     options: list[FacetOption] = field(default_factory=list)
     #: the value of the active filter, "" when there is none
     selected: str = ""
+    #: False when the options come from the first COUNT_CAP matches only, uncounted
+    counted: bool = True
+    #: how many matches an uncounted facet looked at
+    cap = COUNT_CAP
+
+    def link(self, request):
+        """Give every option its address: the current query with this facet changed,
+        back on the first page. Returns the facet."""
+        query = request.GET.copy()
+        query.pop("page", None)
+        for option in self.options:
+            if option.value == self.selected:
+                query.pop(self.name, None)
+            else:
+                query[self.name] = option.value
+            encoded = query.urlencode()
+            option.href = f"?{encoded}" if encoded else request.path
+        return self
+
+
+def cached(request, key, compute):
+    """``compute()``, kept under the content version and ``key`` (a tuple of plain values).
+
+    Without a content state on the request (a view called outside the middleware) it is
+    simply computed.
+    """
+    state = getattr(request, "content_state", None)
+    if state is None:
+        return compute()
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()
+    cache_key = f"counts:{state.version}:{digest}"
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        seconds = state.seconds_left(COUNTS_SECONDS)
+        if seconds:
+            cache.set(cache_key, value, seconds)
+    return value
 
 
 def grouped_counts(rows, *fields, order=(), limit=None):
     """``(*values, n)`` for each combination of ``fields`` among ``rows``: one query.
 
-    ``n`` counts distinct rows, so a story with two organisations counts once for each.
-    Combinations whose first value is empty (a story with no topic) are left out.
+    Each row of ``rows`` is one story (or event, or organisation), and each story is
+    linked to a value at most once, so ``n`` is the number of distinct rows: a story with
+    two organisations counts once for each. Combinations whose first value is empty (a
+    story with no topic) are left out.
     """
-    query = rows.order_by().values_list(*fields).annotate(n=Count("pk", distinct=True))
+    query = rows.order_by().values_list(*fields).annotate(n=Count("pk"))
     if order:
         query = query.order_by(*order)
     if limit:
         query = query[:limit]
-    return [row for row in query if row[0] not in (None, "")]
+    return [tuple(row) for row in query if row[0] not in (None, "")]
 
 
-def place_counts(rows, places):
-    """Set ``place.n`` to the number of ``rows`` in each place or below it; returns places.
-
-    ``rows`` is of any model with a ``place`` (stories, events, organisations): one grouped
-    query by materialised path, then sums over the paths, whatever the depth of the tree.
-    """
-    per_path = dict(grouped_counts(rows, "place__path"))
+def place_counts(per_path, places):
+    """Set ``place.n`` to the rows in each place or below it, from counts by
+    materialised path (``grouped_counts(rows, "place__path")``); returns ``places``."""
     for place in places:
         place.n = sum(n for path, n in per_path.items() if path.startswith(place.path))
     return places
 
 
-def place_facet(rows, places, *, title, selected=""):
-    """Places that lead to at least one row, in tree order, indented by depth."""
-    options = [FacetOption(p.slug, p.name, p.n, p.depth) for p in place_counts(rows, places) if p.n]
-    return Facet("place", title, options, selected)
-
-
-def related_facet(name, rows, relation, *, title, label="name", order=None, limit, selected=""):
-    """Rows counted by a related object (``topics``, ``organisations``, ``event``): its
-    slug is the value, ``label`` its name; most rows first unless ``order`` says otherwise."""
-    slug, text = f"{relation}__slug", f"{relation}__{label}"
-    counts = grouped_counts(rows, slug, text, order=order or ("-n", text), limit=limit)
-    options = [FacetOption(value, label, n) for value, label, n in counts]
-    return Facet(name, title, options, selected)
-
-
-def published_event_facet(rows, *, title, limit, selected=""):
-    """Events the rows cover, newest first; only published events are filters."""
-    rows = rows.filter(event__in=Event.objects.published().values("pk"))
-    counts = grouped_counts(
-        rows,
-        "event__slug",
-        "event__title",
-        "event__starts_on",
-        order=("-event__starts_on",),
-        limit=limit,
+def published_place_counts(request, model_rows, name):
+    """Counts by place path of every published row of a kind (stories, events), cached:
+    the place tree, the front page's clusters and a place's sub-places share them."""
+    return cached(
+        request, ("place-paths", name), lambda: dict(grouped_counts(model_rows, "place__path"))
     )
-    options = [FacetOption(value, label, n) for value, label, _starts, n in counts]
-    return Facet("event", title, options, selected)
 
 
-def choice_facet(name, rows, choices, *, title, selected=""):
-    """Rows counted by a field with choices (an organisation's kind), in the choices' order."""
-    counts = dict(grouped_counts(rows, name))
-    options = [
-        FacetOption(value, label, counts.get(value, 0))
-        for value, label in choices
-        if counts.get(value) or value == selected
-    ]
-    return Facet(name, title, options, selected)
+def topic_counts(request):
+    """Every topic with published stories, most stories first: ``FacetOption``s with the
+    topic's slug as value (the topic list, the front page)."""
+
+    def compute():
+        published = Article.objects.published()
+        return grouped_counts(
+            published, "topics__slug", "topics__name", order=("-n", "topics__name")
+        )
+
+    return [FacetOption(slug, name, n) for slug, name, n in cached(request, ("topics",), compute)]
+
+
+class FacetCounter:
+    """The facets of one list page, for its FilterSet (``FacetedFilterSet``)."""
+
+    def __init__(self, request, filterset, *, list_name):
+        self.request = request
+        self.filterset = filterset
+        self.list_name = list_name
+        self.searching = bool(filterset.search_terms())
+
+    def _cached(self, facet, compute):
+        key = (self.list_name, facet, self.filterset.key_without(facet))
+        return cached(self.request, key, compute)
+
+    def _rows(self, name):
+        """(rows to count, whether they are complete): the list without filter ``name``;
+        for a text search, at most COUNT_CAP of its matches."""
+        rows = self.filterset.qs_without(name)
+        if not self.searching:
+            return rows, True
+        ids = list(rows.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+        complete = len(ids) <= COUNT_CAP
+        return rows.model.objects.filter(pk__in=ids[:COUNT_CAP]), complete
+
+    def _counted(self, name, fields, **kwargs):
+        def compute():
+            rows, complete = self._rows(name)
+            return grouped_counts(rows, *fields, **kwargs), complete
+
+        return self._cached(name, compute)
+
+    def _facet(self, name, title, options, complete):
+        facet = Facet(name, title, options, self.filterset.selected(name), complete)
+        return facet.link(self.request)
+
+    def place(self, places, *, title):
+        """Places (of the queryset ``places``) that lead to at least one row, in tree
+        order, indented by depth; the places are read only when the counts are."""
+
+        def compute():
+            rows, complete = self._rows("place")
+            per_path = dict(grouped_counts(rows, "place__path"))
+            counted = place_counts(per_path, list(places))
+            return [(p.slug, p.name, p.n, p.depth) for p in counted if p.n], complete
+
+        counts, complete = self._cached("place", compute)
+        options = [
+            FacetOption(slug, name, n if complete else None, depth)
+            for slug, name, n, depth in counts
+        ]
+        return self._facet("place", title, options, complete)
+
+    def related(self, name, relation, *, title, label="name", limit):
+        """Rows counted by a related object (``topics``, ``organisations``): its slug is
+        the value, its ``label`` the text; most rows first."""
+        text = f"{relation}__{label}"
+        counts, complete = self._counted(
+            name, (f"{relation}__slug", text), order=("-n", text), limit=limit
+        )
+        options = [FacetOption(value, label, n if complete else None) for value, label, n in counts]
+        return self._facet(name, title, options, complete)
+
+    def event(self, *, title, limit):
+        """Published events the rows cover, newest first."""
+
+        def compute():
+            rows, complete = self._rows("event")
+            rows = rows.filter(event__in=Event.objects.published().values("pk"))
+            fields = ("event__slug", "event__title", "event__starts_on")
+            counts = grouped_counts(rows, *fields, order=("-event__starts_on",), limit=limit)
+            return counts, complete
+
+        counts, complete = self._cached("event", compute)
+        options = [
+            FacetOption(value, label, n if complete else None) for value, label, _on, n in counts
+        ]
+        return self._facet("event", title, options, complete)
+
+    def choice(self, name, choices, *, title):
+        """Rows counted by a field with choices (an organisation's kind), in their order."""
+        counts, complete = self._counted(name, (name,))
+        counts, selected = dict(counts), self.filterset.selected(name)
+        options = [
+            FacetOption(value, label, counts.get(value, 0) if complete else None)
+            for value, label in choices
+            if counts.get(value) or value == selected
+        ]
+        return self._facet(name, title, options, complete)

@@ -3,7 +3,7 @@
 from django.views.generic import TemplateView
 
 from ..models import Article, Event, Place
-from .facets import place_counts, related_facet
+from .facets import place_counts, published_place_counts, topic_counts
 from .lists import page_meta
 
 
@@ -14,14 +14,15 @@ class HomeView(TemplateView):
         published = Article.objects.published()
         lead = list(published.filter(featured=True).newest_first().for_list()[:3])
         latest = list(published.exclude(pk__in=[a.pk for a in lead]).newest_first().for_list()[:10])
-        clusters = place_counts(published, list(Place.objects.clusters()))
+        per_path = published_place_counts(self.request, published, "stories")
+        clusters = place_counts(per_path, list(Place.objects.clusters()))
         return super().get_context_data(
             lead=lead,
             latest=latest,
-            most_read=list(published.most_read()[:5]),
+            most_read=list(published.most_read().only("pk", "slug", "title")[:5]),
             upcoming_events=list(Event.objects.published().upcoming().select_related("place")[:5]),
             clusters=[p for p in clusters if p.n] or clusters,
-            topics=related_facet("topic", published, "topics", title="", limit=20).options,
+            topics=topic_counts(self.request)[:20],
             meta=page_meta(self.request, ""),
             **kwargs,
         )

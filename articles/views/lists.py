@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy
 
 from .. import search
+from .facets import cached
 
 #: Longer page numbers are not pages; they are refused before any query.
 MAX_PAGE_NUMBER_LENGTH = 6
@@ -68,12 +69,32 @@ class PublishableDetailMixin:
 
 
 class CappedPaginator(Paginator):
-    """Counts no further than search.COUNT_CAP: exact totals of a common word cost too much."""
+    """Pages through the first COUNT_CAP rows at most, and counts no further.
+
+    Exact totals and deep offsets of a 100,000-story archive cost work that grows with
+    it; "more than 1,000 stories" is what a reader needs, and older stories are one
+    date filter away (the last page links to them). With a ``request`` and a
+    ``cache_key`` the count (and a search's ranked matches) is kept in the cache under
+    the content version.
+    """
+
+    def __init__(self, object_list, per_page, *, request=None, cache_key=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.request, self.cache_key = request, cache_key
 
     @cached_property
     def _capped_count(self):
-        # One count query per page, read by both properties below.
-        return search.capped_count(self.object_list, search.COUNT_CAP)
+        def compute():
+            n = search.capped_count(self.object_list, search.COUNT_CAP)
+            return n, getattr(self.object_list, "_ranked_pks", None)
+
+        if self.request is None or self.cache_key is None:
+            n, ranked = compute()
+        else:
+            n, ranked = cached(self.request, self.cache_key, compute)
+        if ranked is not None:
+            self.object_list._ranked_pks = ranked
+        return n
 
     @cached_property
     def count(self):
@@ -93,6 +114,14 @@ def paginate(request, paginator):
     try:
         return paginator.page(int(raw))
     except InvalidPage:
+        if getattr(paginator, "capped", False):
+            raise BadRequest(
+                gettext(
+                    "Lists go back %(pages)d pages (the newest %(n)s stories). "
+                    "For older stories, choose a date under “To”."
+                )
+                % {"pages": paginator.num_pages, "n": f"{search.COUNT_CAP:,}"}
+            ) from None
         raise BadRequest(
             gettext("There is no page %(page)s: the list has %(pages)d page(s).")
             % {"page": raw, "pages": paginator.num_pages}

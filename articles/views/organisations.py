@@ -3,9 +3,10 @@
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
+from .. import search
 from ..filters import OrganisationFilter
 from ..models import Article, Event, EventOrganiser, Organisation, OrganisationKind, Place
-from .facets import choice_facet, place_facet
+from .facets import FacetCounter, cached
 from .lists import FilteredListMixin, page_meta
 
 
@@ -26,21 +27,10 @@ class OrganisationListView(FilteredListMixin, ListView):
         return super().get_queryset().select_related("place").order_by("name")
 
     def facets(self):
-        without, selected = self.filterset.qs_without, self.filterset.selected
+        counter = FacetCounter(self.request, self.filterset, list_name="organisations")
         return [
-            choice_facet(
-                "kind",
-                without("kind"),
-                OrganisationKind.choices,
-                title=_("Kind"),
-                selected=selected("kind"),
-            ),
-            place_facet(
-                without("place"),
-                list(Place.objects.filter(depth__lte=1)),
-                title=_("Place"),
-                selected=selected("place"),
-            ),
+            counter.choice("kind", OrganisationKind.choices, title=_("Kind")),
+            counter.place(Place.objects.filter(depth__lte=1), title=_("Place")),
         ]
 
 
@@ -59,8 +49,14 @@ class OrganisationDetailView(DetailView):
             .order_by("-event__starts_on")
         )
         articles = Article.objects.published().mentioning(organisation)
+        article_count = cached(
+            self.request,
+            ("organisation-count", organisation.pk),
+            lambda: search.capped_count(articles),
+        )
         return super().get_context_data(
-            article_count=articles.count(),
+            article_count=min(article_count, search.COUNT_CAP),
+            article_count_capped=article_count > search.COUNT_CAP,
             articles=list(articles.newest_first().for_list()[:20]),
             event_roles=list(roles),
             place_trail=organisation.place.trail() if organisation.place else [],

@@ -3,8 +3,9 @@
 from django.utils.translation import gettext
 from django.views.generic import DetailView, TemplateView
 
+from .. import search
 from ..models import Article, Event, Organisation, Place
-from .facets import place_counts, related_facet
+from .facets import FacetOption, cached, grouped_counts, place_counts, published_place_counts
 from .lists import page_meta
 
 
@@ -12,9 +13,9 @@ class PlaceListView(TemplateView):
     template_name = "articles/place_list.html"
 
     def get_context_data(self, **kwargs):
-        places = place_counts(Article.objects.published(), list(Place.objects.all()))
+        per_path = published_place_counts(self.request, Article.objects.published(), "stories")
         return super().get_context_data(
-            places=places,
+            places=place_counts(per_path, list(Place.objects.all())),
             meta=page_meta(
                 self.request,
                 gettext("Places and industry clusters"),
@@ -34,18 +35,30 @@ class PlaceDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         place = self.object
-        articles = Article.objects.published().in_place(place)
-        children = place_counts(articles, list(place.children.all()))
+        published = Article.objects.published()
+        articles = published.in_place(place)
+        per_path = published_place_counts(self.request, published, "stories")
         events = Event.objects.published().in_place(place).select_related("place")
+        article_count = cached(
+            self.request, ("place-count", place.pk), lambda: search.capped_count(articles)
+        )
+        topics = cached(
+            self.request,
+            ("place-topics", place.pk),
+            lambda: grouped_counts(
+                articles, "topics__slug", "topics__name", order=("-n", "topics__name"), limit=12
+            ),
+        )
         return super().get_context_data(
             ancestors=place.ancestors(),
-            children=children,
-            article_count=articles.count(),
-            articles=list(articles.newest_first().for_list()[:12]),
+            children=place_counts(per_path, list(place.children.all())),
+            article_count=min(article_count, search.COUNT_CAP),
+            article_count_capped=article_count > search.COUNT_CAP,
+            articles=list(published.newest_in_place(place, 12).for_list()),
             upcoming_events=list(events.upcoming()[:6]),
             past_events=list(events.past()[:6]),
             organisations=list(Organisation.objects.in_place(place).select_related("place")[:30]),
-            topics=related_facet("topic", articles, "topics", title="", limit=12).options,
+            topics=[FacetOption(slug, name, n) for slug, name, n in topics],
             meta=page_meta(
                 self.request,
                 place.name,

@@ -1,15 +1,23 @@
 """Stories: the filtered list (and search), and one story."""
 
-from django.db.models import F, Q
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from .. import search
+from .. import readcounts, search
 from ..filters import ArticleFilter
 from ..models import Article, Place
-from .facets import place_facet, published_event_facet, related_facet
+from .facets import FacetCounter
 from .lists import CappedPaginator, FilteredListMixin, PublishableDetailMixin, page_meta
 
 #: Filters a search keeps as hidden fields when the reader changes the words or dates.
@@ -39,43 +47,22 @@ class ArticleListView(FilteredListMixin, ListView):
         return ""
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        # Exact totals of a common word cost too much; search results count up to a cap.
-        if search.parse_query(self.query_text):
-            return CappedPaginator(queryset, per_page, **kwargs)
-        return super().get_paginator(queryset, per_page, **kwargs)
+        # A search keeps its ranked matches with the count, so the sort is part of the key.
+        sort = self.filterset.selected("sort") if self.filterset.search_terms() else ""
+        key = ("stories", "count", self.filterset.key_without(None), sort)
+        return CappedPaginator(queryset, per_page, request=self.request, cache_key=key, **kwargs)
 
     def get_meta_title(self):
         chips = "、".join(str(value) for _name, _label, value in self.filterset.active)
         return gettext("News") + (f": {chips}" if chips else "")
 
     def facets(self):
-        without, selected = self.filterset.qs_without, self.filterset.selected
+        counter = FacetCounter(self.request, self.filterset, list_name="stories")
         return [
-            place_facet(
-                without("place"),
-                list(Place.objects.all()),
-                title=_("Place"),
-                selected=selected("place"),
-            ),
-            related_facet(
-                "topic",
-                without("topic"),
-                "topics",
-                title=_("Topic"),
-                limit=30,
-                selected=selected("topic"),
-            ),
-            related_facet(
-                "organisation",
-                without("organisation"),
-                "organisations",
-                title=_("Organisation"),
-                limit=25,
-                selected=selected("organisation"),
-            ),
-            published_event_facet(
-                without("event"), title=_("Event"), limit=15, selected=selected("event")
-            ),
+            counter.place(Place.objects.all(), title=_("Place")),
+            counter.related("topic", "topics", title=_("Topic"), limit=30),
+            counter.related("organisation", "organisations", title=_("Organisation"), limit=25),
+            counter.event(title=_("Event"), limit=15),
         ]
 
     def get_context_data(self, **kwargs):
@@ -87,12 +74,28 @@ class ArticleListView(FilteredListMixin, ListView):
             for article in context["articles"]:
                 article.title_html = search.highlight(article.title, q, width=200)
                 article.snippet = search.highlight(f"{article.summary} {article.body}", q)
+        context["older_url"] = self.older_url(context["paginator"], context["page_obj"])
         context["hidden_params"] = [
             (name, self.request.GET[name][:100])
             for name in KEPT_FILTERS
             if self.request.GET.get(name)
         ]
         return context
+
+    def older_url(self, paginator, page):
+        """On the last page of a capped list: the same list up to the day of its last
+        story, so a reader goes on into the archive (that day's stories may show twice,
+        none is skipped)."""
+        items = list(page.object_list) if page else []
+        if not (paginator.capped and items and not page.has_next()):
+            return ""
+        day = timezone.localdate(items[-1].published_at)
+        if self.request.GET.get("date_to") == day.isoformat():
+            day -= dt.timedelta(days=1)  # a whole page of one day: step past it
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query["date_to"] = day.isoformat()
+        return f"?{query.urlencode()}"
 
 
 class ArticleDetailView(PublishableDetailMixin, DetailView):
@@ -113,8 +116,6 @@ class ArticleDetailView(PublishableDetailMixin, DetailView):
             if request.GET:
                 url = f"{url}?{request.GET.urlencode()}"
             return redirect(url, permanent=True)
-        if self.object.is_published:
-            Article.objects.filter(pk=self.object.pk).update(view_count=F("view_count") + 1)
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
@@ -126,11 +127,17 @@ class ArticleDetailView(PublishableDetailMixin, DetailView):
         older = Q(published_at__lt=article.published_at) | Q(
             published_at=article.published_at, pk__lt=article.pk
         )
+        topics = list(article.topics.all())
         return super().get_context_data(
-            topics=list(article.topics.all()),
+            topics=topics,
             organisations=list(article.organisations.all()),
             place_trail=article.place.trail() if article.place else [],
-            related=list(Article.objects.related_to(article).select_related("place")),
+            related=list(Article.objects.related_to(article, topics).select_related("place")),
+            # Readers are counted by a beacon from the page (articles/readcounts.py), so
+            # that cached pages count too and robots, which run no script, do not.
+            read_url=reverse("articles:article-read", args=[article.pk])
+            if article.is_published and not self.request.user.is_authenticated
+            else "",
             previous_article=published.filter(older)
             .newest_first()
             .only("pk", "slug", "title")
@@ -149,3 +156,14 @@ class ArticleDetailView(PublishableDetailMixin, DetailView):
             ),
             **kwargs,
         )
+
+
+@csrf_exempt
+@require_POST
+def read_beacon(request, pk):
+    """A reader saw story ``pk`` (sent by static/js/read.js): counted, nothing returned."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES and not readcounts.is_robot(
+        request.headers.get("User-Agent", "")
+    ):
+        readcounts.count_read(pk)
+    return HttpResponse(status=204)

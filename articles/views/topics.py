@@ -5,18 +5,18 @@ from django.utils.translation import gettext
 from django.views.generic import ListView, TemplateView
 
 from ..models import Article, Topic
-from .facets import grouped_counts
-from .lists import PaginatedListMixin, page_meta
+from .facets import topic_counts
+from .lists import CappedPaginator, PaginatedListMixin, page_meta
 
 
 class TopicListView(TemplateView):
     template_name = "articles/topic_list.html"
 
     def get_context_data(self, **kwargs):
-        counts = dict(grouped_counts(Article.objects.published(), "topics"))
+        counts = {option.value: option.count for option in topic_counts(self.request)}
         topics = list(Topic.objects.all())
         for topic in topics:
-            topic.n = counts.get(topic.pk, 0)
+            topic.n = counts.get(topic.slug, 0)
         return super().get_context_data(
             topics=topics,
             meta=page_meta(
@@ -30,6 +30,10 @@ class TopicDetailView(PaginatedListMixin, ListView):
     template_name = "articles/topic_detail.html"
     context_object_name = "articles"
     paginate_by = 20
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        key = ("topic-count", self.topic.pk)
+        return CappedPaginator(queryset, per_page, request=self.request, cache_key=key, **kwargs)
 
     def get_queryset(self):
         self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
