@@ -74,13 +74,13 @@ def test_home_page(assert_queries, places):
     stories(3, place=places.duqiao)
     stories(1, place=places.duqiao, featured=True)
     EventFactory(place=places.linhai)
-    assert_queries(10, "/")
+    assert_queries(9, "/")
 
     stories(30, place=places.zone)
     stories(5, place=places.zone, featured=True)
     for _ in range(10):
         EventFactory(place=PlaceFactory(parent=places.shangrao, is_cluster=True))
-    assert_queries(10, "/")
+    assert_queries(9, "/")
 
 
 def test_story_list(assert_queries, places):

@@ -5,7 +5,7 @@
 - ``versions``: the content version caches key on
 """
 
-from .base import Publishable, PublishableQuerySet, Status, alias_list, unique_slug
+from .base import Publishable, PublishableQuerySet, Status, alias_list, unique_slug, url_of
 from .events import Event, EventOrganiser, EventQuerySet, OrganiserRole
 from .organisations import Organisation, OrganisationKind, OrganisationQuerySet
 from .places import Place, PlaceKind, PlaceQuerySet
@@ -36,4 +36,5 @@ __all__ = [
     "Topic",
     "alias_list",
     "unique_slug",
+    "url_of",
 ]

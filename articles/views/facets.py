@@ -16,6 +16,7 @@ that its link would not give.
 
 import hashlib
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db.models import Count
@@ -58,13 +59,15 @@ class Facet:
         back on the first page. Returns the facet."""
         query = request.GET.copy()
         query.pop("page", None)
+        query.pop(self.name, None)
+        others = query.urlencode()
+        unselect = f"?{others}" if others else request.path
+        prefix = f"?{others}&" if others else "?"
         for option in self.options:
             if option.value == self.selected:
-                query.pop(self.name, None)
+                option.href = unselect
             else:
-                query[self.name] = option.value
-            encoded = query.urlencode()
-            option.href = f"?{encoded}" if encoded else request.path
+                option.href = f"{prefix}{urlencode({self.name: option.value})}"
         return self
 
 

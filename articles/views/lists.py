@@ -78,9 +78,33 @@ class CappedPaginator(Paginator):
     the content version.
     """
 
-    def __init__(self, object_list, per_page, *, request=None, cache_key=None, **kwargs):
+    def __init__(
+        self, object_list, per_page, *, request=None, cache_key=None, page_key=None, **kwargs
+    ):
         super().__init__(object_list, per_page, **kwargs)
-        self.request, self.cache_key = request, cache_key
+        self.request, self.cache_key, self.page_key = request, cache_key, page_key
+
+    def page(self, number):
+        """The page, its rows found again by their ids when a request for the same list,
+        order and page made since the last change kept them: finding them can cost an
+        intersection of large sets (three filters, a word in 1% of stories)."""
+        if self.request is None or self.page_key is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        fetched = []
+
+        def compute():
+            fetched.extend(self.object_list[bottom:top])
+            return [row.pk for row in fetched]
+
+        ids = cached(self.request, (*self.page_key, number, self.per_page), compute)
+        if not fetched and ids:
+            again = self.object_list.order_by().filter(pk__in=ids)
+            by_pk = {row.pk: row for row in again}
+            fetched = [by_pk[pk] for pk in ids if pk in by_pk]
+        return self._get_page(fetched, number, self)
 
     @cached_property
     def _capped_count(self):

@@ -57,7 +57,7 @@ class PlaceDetailView(DetailView):
             articles=list(published.newest_in_place(place, 12).for_list()),
             upcoming_events=list(events.upcoming()[:6]),
             past_events=list(events.past()[:6]),
-            organisations=list(Organisation.objects.in_place(place).select_related("place")[:30]),
+            organisations=list(Organisation.objects.in_place(place).select_related("place")[:15]),
             topics=[FacetOption(slug, name, n) for slug, name, n in topics],
             meta=page_meta(
                 self.request,

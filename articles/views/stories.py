@@ -49,8 +49,15 @@ class ArticleListView(FilteredListMixin, ListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         # A search keeps its ranked matches with the count, so the sort is part of the key.
         sort = self.filterset.selected("sort") if self.filterset.search_terms() else ""
-        key = ("stories", "count", self.filterset.key_without(None), sort)
-        return CappedPaginator(queryset, per_page, request=self.request, cache_key=key, **kwargs)
+        filters = self.filterset.key_without(None)
+        return CappedPaginator(
+            queryset,
+            per_page,
+            request=self.request,
+            cache_key=("stories", "count", filters, sort),
+            page_key=("stories", "page", filters, self.filterset.selected("sort")),
+            **kwargs,
+        )
 
     def get_meta_title(self):
         chips = "、".join(str(value) for _name, _label, value in self.filterset.active)
@@ -121,11 +128,14 @@ class ArticleDetailView(PublishableDetailMixin, DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         published = Article.objects.published()
-        newer = Q(published_at__gt=article.published_at) | Q(
-            published_at=article.published_at, pk__gt=article.pk
+        # The outer bound on published_at alone lets the database start reading the
+        # date index at this story instead of at the newest one.
+        at = article.published_at
+        newer = Q(published_at__gte=at) & (
+            Q(published_at__gt=at) | Q(published_at=at, pk__gt=article.pk)
         )
-        older = Q(published_at__lt=article.published_at) | Q(
-            published_at=article.published_at, pk__lt=article.pk
+        older = Q(published_at__lte=at) & (
+            Q(published_at__lt=at) | Q(published_at=at, pk__lt=article.pk)
         )
         topics = list(article.topics.all())
         return super().get_context_data(

@@ -32,8 +32,14 @@ class TopicDetailView(PaginatedListMixin, ListView):
     paginate_by = 20
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        key = ("topic-count", self.topic.pk)
-        return CappedPaginator(queryset, per_page, request=self.request, cache_key=key, **kwargs)
+        return CappedPaginator(
+            queryset,
+            per_page,
+            request=self.request,
+            cache_key=("topic-count", self.topic.pk),
+            page_key=("topic-page", self.topic.pk),
+            **kwargs,
+        )
 
     def get_queryset(self):
         self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
