@@ -1,5 +1,8 @@
 """Places: the tree of provinces, cities, counties, towns and zones, and one place."""
 
+from urllib.parse import urlencode
+
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.generic import DetailView, TemplateView
 
@@ -42,6 +45,7 @@ class PlaceDetailView(DetailView):
         article_count = cached(
             self.request, ("place-count", place.pk), lambda: search.capped_count(articles)
         )
+        stories = reverse("articles:article-list")
         topics = cached(
             self.request,
             ("place-topics", place.pk),
@@ -54,11 +58,19 @@ class PlaceDetailView(DetailView):
             children=place_counts(per_path, list(place.children.all())),
             article_count=min(article_count, search.COUNT_CAP),
             article_count_capped=article_count > search.COUNT_CAP,
-            articles=list(published.newest_in_place(place, 12).for_list()),
+            articles=self.newest(published, place, 12),
             upcoming_events=list(events.upcoming()[:6]),
             past_events=list(events.past()[:6]),
             organisations=list(Organisation.objects.in_place(place).select_related("place")[:15]),
-            topics=[FacetOption(slug, name, n) for slug, name, n in topics],
+            topics=[
+                FacetOption(
+                    slug,
+                    name,
+                    n,
+                    href=f"{stories}?{urlencode({'place': place.slug, 'topic': slug})}",
+                )
+                for slug, name, n in topics
+            ],
             meta=page_meta(
                 self.request,
                 place.name,
@@ -68,3 +80,14 @@ class PlaceDetailView(DetailView):
             ),
             **kwargs,
         )
+
+    def newest(self, published, place, limit):
+        """The newest stories of the place and below it, found again by their ids (kept
+        under the content version) once merged from each place of the subtree."""
+        ids = cached(
+            self.request,
+            ("place-newest", place.pk, limit),
+            lambda: list(published.newest_in_place(place, limit).values_list("pk", flat=True)),
+        )
+        by_pk = {a.pk: a for a in published.filter(pk__in=ids).for_list()}
+        return [by_pk[pk] for pk in ids if pk in by_pk]
