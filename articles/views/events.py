@@ -9,6 +9,9 @@ from ..models import Article, Event, OrganiserRole, Place
 from .facets import FacetCounter
 from .lists import FilteredListMixin, PublishableDetailMixin, page_meta
 
+#: Stories listed on an event's page; the rest are one link away (the filtered list).
+STORIES = 10
+
 
 class EventListView(FilteredListMixin, ListView):
     """Upcoming events first, soonest first; past events after them, paginated."""
@@ -54,15 +57,18 @@ class EventDetailView(PublishableDetailMixin, DetailView):
     def get_context_data(self, **kwargs):
         event = self.object
         roles = list(event.organiser_roles.select_related("organisation"))
+        # One more than shown says whether to link to the rest.
+        articles = list(
+            Article.objects.published().covering(event).newest_first().for_list()[: STORIES + 1]
+        )
         by_role = [
             (label, [r.organisation for r in roles if r.role == value])
             for value, label in OrganiserRole.choices
         ]
         return super().get_context_data(
             organisers_by_role=[(label, orgs) for label, orgs in by_role if orgs],
-            articles=list(
-                Article.objects.published().covering(event).newest_first().for_list()[:20]
-            ),
+            articles=articles[:STORIES],
+            more_stories=len(articles) > STORIES,
             place_trail=event.place.trail() if event.place else [],
             today=timezone.localdate(),
             meta=page_meta(
