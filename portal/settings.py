@@ -118,7 +118,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        # Django's RedisCache, reusing its Redis client (portal/cache.py).
+        "default": {"BACKEND": "portal.cache.ReusingRedisCache", "LOCATION": CACHE_URL}
     }
 else:
     CACHES = {
