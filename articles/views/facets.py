@@ -57,10 +57,14 @@ class Facet:
     def link(self, request):
         """Give every option its address: the current query with this facet changed,
         back on the first page. Returns the facet."""
-        query = request.GET.copy()
-        query.pop("page", None)
-        query.pop(self.name, None)
-        others = query.urlencode()
+        others = urlencode(
+            [
+                (key, value)
+                for key, values in request.GET.lists()
+                if key not in ("page", self.name)
+                for value in values
+            ]
+        )
         unselect = f"?{others}" if others else request.path
         prefix = f"?{others}&" if others else "?"
         for option in self.options:
