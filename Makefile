@@ -23,7 +23,7 @@ TEST_ENV := env -u DJANGO_DEBUG \
 	DJANGO_PLAIN_STATIC=1 \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: help venv run test lint fmt serve clean
+.PHONY: help venv run test lint fmt serve clean backup restore
 
 # help: list the targets.
 help:
@@ -33,6 +33,8 @@ help:
 	@echo "make fmt     ruff format and fix"
 	@echo "make serve   production-like: collectstatic + gunicorn (needs DJANGO_SECRET_KEY)"
 	@echo "make clean   remove .venv, node_modules and staticfiles (keeps var/)"
+	@echo "make backup  database and media into \$$BACKUP_DIR/portal-<time>.tar.gz (default var/backups)"
+	@echo "make restore FILE=<archive>  restore a backup (asks first; YES=1 does not ask)"
 
 # venv: the Python 3.11 environment; rebuilt only when a requirements file changes.
 venv: $(VENV)/.installed
@@ -90,6 +92,20 @@ serve: venv
 	@test -n "$${DJANGO_SECRET_KEY:-}" || { echo "make serve needs DJANGO_SECRET_KEY." >&2; exit 1; }
 	$(MANAGE) collectstatic --noinput
 	$(VENV)/bin/gunicorn portal.wsgi -b 127.0.0.1:$(PORT) -w 2
+
+# backup, restore: with whatever environment is exported (DATABASE_URL, DJANGO_MEDIA_ROOT,
+# DJANGO_SECRET_KEY), like `make serve`; without a secret key they run in debug mode, as
+# `make run` does, on the development database. See docs/operations.md.
+BACKUP_DIR ?= var/backups
+DEBUG_UNLESS_KEYED := $(if $(DJANGO_SECRET_KEY),,DJANGO_DEBUG=1)
+
+backup: venv
+	$(DEBUG_UNLESS_KEYED) $(MANAGE) backup --output "$(BACKUP_DIR)/"
+
+# restore: asks for confirmation unless YES=1.
+restore: venv
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/portal-….tar.gz [YES=1]" >&2; exit 1; }
+	$(DEBUG_UNLESS_KEYED) $(MANAGE) restore "$(FILE)" $(if $(filter 1,$(YES)),--yes)
 
 # clean: remove what the build made; var/ (demo database, media) stays.
 clean:

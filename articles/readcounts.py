@@ -60,6 +60,8 @@ def flush() -> int:
         pending = dict(_pending)
         _pending.clear()
         _last_flush = time.monotonic()
+    if not pending:
+        return 0  # no transaction, no connection (this also runs when any process exits)
     by_views = defaultdict(list)
     for pk, views in pending.items():
         by_views[views].append(pk)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from articles.views.lists import absolute_url
+
 SITE_DESCRIPTION = _(
     "News, events and organisations of China's optics industry clusters: "
     "Shangrao, Linhai and Duqiao, Danyang, Yujiang, Wuhan Optics Valley and more."
@@ -8,12 +10,8 @@ SITE_DESCRIPTION = _(
 
 
 def site(request):
-    if settings.SITE_URL:
-        canonical = settings.SITE_URL + request.path
-    else:
-        canonical = request.build_absolute_uri(request.path)
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_DESCRIPTION": SITE_DESCRIPTION,
-        "canonical_url": canonical,
+        "canonical_url": absolute_url(request, request.path),
     }

@@ -15,14 +15,18 @@ HEAD, the admin, responses other than 200, responses that set a cookie or say
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language_from_request
 
 from articles.models import ContentVersion
+from articles.views.facets import safe_cache_get, safe_cache_set
 
 from .script import reader_script
+
+#: Paths never looked up: the editors' room, and the health check (which must answer
+#: even when the database, read for every cached page, does not).
+UNCACHED_PREFIXES = ("/admin/", "/healthz")
 
 #: Cache-Control directives that keep a response out of the page cache.
 _NOT_SHARED = ("private", "no-store", "no-cache")
@@ -47,14 +51,13 @@ class PageCacheMiddleware:
             return self.get_response(request)
         state = content_state(request)
         key = self.key(request, state.version)
-        stored = cache.get(key)
+        stored = safe_cache_get(key)
         if stored is not None:
             return self.rebuild(stored)
         response = self.get_response(request)
         if request.method == "GET" and self.cacheable_response(response):
             keep = state.seconds_left(seconds)
-            if keep:
-                cache.set(key, self.freeze(response), keep)
+            if keep and safe_cache_set(key, self.freeze(response), keep):
                 response["X-Page-Cache"] = "miss"
         return response
 
@@ -63,7 +66,7 @@ class PageCacheMiddleware:
         return (
             request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and not request.path.startswith("/admin/")
+            and not request.path.startswith(UNCACHED_PREFIXES)
         )
 
     @staticmethod

@@ -1,11 +1,18 @@
 """Site-wide pages: robots.txt, the favicon, and the error pages."""
 
-from django.http import HttpResponse
+import logging
+import secrets
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
+
+logger = logging.getLogger(__name__)
 
 
 def redirect_back(request):
@@ -50,3 +57,34 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+@never_cache
+def healthz(request):
+    """For load balancers: 200 when the database and the cache answer, else 503."""
+    checks = {"database": _database_answers(), "cache": _cache_answers()}
+    healthy = all(checks.values())
+    body = {"status": "ok" if healthy else "unavailable"} | {
+        name: "ok" if fine else "down" for name, fine in checks.items()
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _database_answers():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        logger.warning("healthz: the database does not answer", exc_info=True)
+        return False
+
+
+def _cache_answers():
+    token = secrets.token_hex(8)
+    try:
+        cache.set("healthz", token, 30)
+        return cache.get("healthz") == token
+    except Exception:  # noqa: BLE001
+        logger.warning("healthz: the cache does not answer", exc_info=True)
+        return False

@@ -233,12 +233,13 @@ def test_sanitising_also_applies_to_objects_create():
     assert article.body == "<p>a</p>"
 
 
-def test_editor_name_prefers_the_full_name():
+def test_the_editor_name_readers_see_is_the_full_name_never_the_login():
     editor = EditorFactory(first_name="小", last_name="王", username="xw")
-    assert ArticleFactory(editor=editor).editor_name
-    assert (
-        ArticleFactory(editor=EditorFactory(first_name="", username="wang")).editor_name == "wang"
-    )
+    assert ArticleFactory(editor=editor).editor_name == "王小"
+    latin = EditorFactory(first_name="Li", last_name="Wei", username="lw")
+    assert ArticleFactory(editor=latin).editor_name == "Li Wei"
+    nameless = EditorFactory(first_name="", last_name="", username="wang")
+    assert ArticleFactory(editor=nameless).editor_name == ""
     assert ArticleFactory(editor=None).editor_name == ""
 
 

@@ -180,7 +180,7 @@ def rename_editor(site):
     editor = site.story.editor
     editor.first_name, editor.last_name = "小明", "王"
     editor.save()
-    return "小明 王"  # Django's get_full_name()
+    return "王小明"  # family name first
 
 
 def publish_draft(site):

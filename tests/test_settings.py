@@ -118,7 +118,7 @@ def test_database_cache_hosts_and_https_come_from_the_environment():
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout)
     assert loaded["ENGINE"] == "django.db.backends.postgresql"
-    assert loaded["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert loaded["CACHE"] == "portal.cache.ReusingRedisCache"  # Django's, reusing its client
     assert loaded["ALLOWED_HOSTS"] == ["news.example", "www.news.example"]
     assert loaded["SECURE_SSL_REDIRECT"] is True
 

@@ -4,8 +4,10 @@ The publishing rule is written once for queries (``PublishableQuerySet.published
 once for a single row (``Publishable.is_published``); see docs/publishing.md.
 """
 
+import datetime as dt
 import functools
 
+from django.core.exceptions import ValidationError
 from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
@@ -14,6 +16,34 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..text import pinyin_slug
+
+#: Dates outside these days are typing mistakes (a year 1 or 2205), and some cannot even
+#: be stored: Beijing's 1900 offset turns 0001-01-01 into a year-0 UTC time. Every date
+#: an editor types or an import suggests must fall between them.
+EARLIEST_DAY = dt.date(1949, 1, 1)
+LATEST_DAY = dt.date(2100, 12, 31)
+
+
+def _day_of(value):
+    if isinstance(value, dt.datetime):
+        if timezone.is_naive(value):
+            return value.date()
+        try:
+            return timezone.localtime(value).date()
+        except (OverflowError, ValueError):  # the conversion leaves the years Python knows
+            return value.date()
+    return value
+
+
+def validate_sane_date(value):
+    """A date or time between EARLIEST_DAY and LATEST_DAY (days in Beijing time)."""
+    day = _day_of(value)
+    if day is not None and not (EARLIEST_DAY <= day <= LATEST_DAY):
+        raise ValidationError(
+            _("Use a date between %(first)s and %(last)s."),
+            code="out_of_range",
+            params={"first": EARLIEST_DAY.isoformat(), "last": LATEST_DAY.isoformat()},
+        )
 
 
 class Status(models.TextChoices):
@@ -42,6 +72,7 @@ class Publishable(models.Model):
     published_at = models.DateTimeField(
         _("publication time"),
         default=timezone.now,
+        validators=[validate_sane_date],
         help_text=_(
             "Readers see a published item from this time on. A time in the future schedules it."
         ),

@@ -14,6 +14,7 @@ from .base import (
     Status,
     unique_slug,
     url_of,
+    validate_sane_date,
 )
 from .organisations import Organisation
 from .places import Place
@@ -43,9 +44,13 @@ class Event(Publishable, SluggedModel):
         blank=True,
         help_text=_("ASCII, used in the address. Left empty, it is made from the pinyin."),
     )
-    starts_on = models.DateField(_("first day"))
+    starts_on = models.DateField(_("first day"), validators=[validate_sane_date])
     ends_on = models.DateField(
-        _("last day"), null=True, blank=True, help_text=_("Empty for a one-day event.")
+        _("last day"),
+        null=True,
+        blank=True,
+        validators=[validate_sane_date],
+        help_text=_("Empty for a one-day event."),
     )
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     end_time = models.TimeField(_("end time"), null=True, blank=True)

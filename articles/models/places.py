@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .base import SluggedModel, alias_list, unique_slug, url_of
 
+#: The deepest a place may sit below its province (0). Real trees are five levels deep;
+#: the materialised path (8 characters a level, 255 in all) would hold 31.
+MAX_DEPTH = 9
+
 
 class PlaceKind(models.TextChoices):
     PROVINCE = "province", _("Province or municipality")
@@ -115,6 +119,22 @@ class Place(SluggedModel):
             if self.parent_id == self.pk or (self.path and self.parent.path.startswith(self.path)):
                 raise ValidationError(
                     {"parent": _("A place cannot be part of itself or of a place inside it.")}
+                )
+        if self.parent_id:
+            # How deep this place's own subtree goes below it (0 for a new place).
+            below = 0
+            if self.pk and self.path:
+                deepest = Place.objects.within(self).aggregate(d=models.Max("depth"))["d"]
+                below = (deepest or self.depth) - self.depth
+            if self.parent.depth + 1 + below > MAX_DEPTH:
+                raise ValidationError(
+                    {
+                        "parent": _(
+                            "Places nest at most %(n)d levels deep (province, city, county, "
+                            "town or zone, and a few more)."
+                        )
+                        % {"n": MAX_DEPTH + 1}
+                    }
                 )
 
     def _update_path(self):

@@ -1,16 +1,21 @@
 """Stories: the articles readers read, linked to a place, organisations, an event, topics."""
 
+import secrets
+from pathlib import Path
+
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from .. import search
-from ..text import pinyin_slug
+from ..text import han_chars, pinyin_slug
 from .base import InPlaceQuerySet, Publishable, PublishableQuerySet, SluggedModel, Status, url_of
 from .events import Event
 from .organisations import Organisation
@@ -39,6 +44,18 @@ BODY_EXTENSIONS = {
     "History": True,
     "SpecialCharacters": True,
 }
+
+
+#: The longest body, in characters of its HTML: a story a reader can read, a page that
+#: renders and is searched quickly (search snippets are linear in the body's length).
+MAX_BODY_CHARS = 200_000
+
+
+def cover_path(article, filename):
+    """covers/<year>/<month>/<random>.<ext>: a draft's picture cannot be found by guessing
+    its name before the story is published."""
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"covers/{timezone.now():%Y/%m}/{secrets.token_urlsafe(16)}{suffix}"
 
 
 class ArticleQuerySet(PublishableQuerySet, InPlaceQuerySet):
@@ -161,8 +178,18 @@ class Article(Publishable, SluggedModel):
         blank=True,
         help_text=_("One or two sentences for lists, search results and link previews."),
     )
-    body = ProseEditorField(_("body"), extensions=BODY_EXTENSIONS, sanitize=True, blank=True)
-    cover = models.ImageField(_("cover image"), upload_to="covers/%Y/%m/", blank=True)
+    body = ProseEditorField(
+        _("body"),
+        extensions=BODY_EXTENSIONS,
+        sanitize=True,
+        blank=True,
+        validators=[MaxLengthValidator(MAX_BODY_CHARS)],
+        help_text=_(
+            "At most 200,000 characters (with the formatting), about 100,000 Chinese "
+            "characters of text: split a longer document into several stories."
+        ),
+    )
+    cover = models.ImageField(_("cover image"), upload_to=cover_path, blank=True)
     cover_alt = models.CharField(
         _("cover description"),
         max_length=200,
@@ -199,7 +226,11 @@ class Article(Publishable, SluggedModel):
         null=True,
         blank=True,
         related_name="edited_articles",
-        help_text=_("责任编辑; set to you when you create a story."),
+        limit_choices_to={"is_staff": True},
+        help_text=_(
+            "责任编辑; set to you when you create a story. Readers see the person's full "
+            "name (set under Users), never the login name."
+        ),
     )
     place = models.ForeignKey(
         Place,
@@ -288,9 +319,14 @@ class Article(Publishable, SluggedModel):
 
     @property
     def editor_name(self):
+        """The responsible editor's full name for readers, never the login name; a Chinese
+        name family name first, without a space (王小明)."""
         if not self.editor:
             return ""
-        return self.editor.get_full_name() or self.editor.get_username()
+        first, last = self.editor.first_name.strip(), self.editor.last_name.strip()
+        if first and last and han_chars(first + last):
+            return f"{last}{first}"
+        return self.editor.get_full_name()
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="articles.unindex_deleted_article")

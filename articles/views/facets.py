@@ -15,6 +15,7 @@ that its link would not give.
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -23,6 +24,8 @@ from django.db.models import Count
 
 from ..models import Article, Event
 from ..search import COUNT_CAP
+
+logger = logging.getLogger(__name__)
 
 #: The longest a count is kept (never past a change or a scheduled publication).
 COUNTS_SECONDS = 3600
@@ -86,13 +89,33 @@ def cached(request, key, compute):
         return compute()
     digest = hashlib.sha256(repr(key).encode()).hexdigest()
     cache_key = f"counts:{state.version}:{digest}"
-    value = cache.get(cache_key)
+    value = safe_cache_get(cache_key)
     if value is None:
         value = compute()
         seconds = state.seconds_left(COUNTS_SECONDS)
         if seconds:
-            cache.set(cache_key, value, seconds)
+            safe_cache_set(cache_key, value, seconds)
     return value
+
+
+def safe_cache_get(key):
+    """``cache.get(key)``, or None when the cache does not answer: pages are then made
+    afresh (slower), never an error for the reader."""
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - Redis down, a timeout, a value that won't unpickle
+        logger.warning("cache get failed for %s", key, exc_info=True)
+        return None
+
+
+def safe_cache_set(key, value, seconds):
+    """``cache.set``; False when the cache does not answer."""
+    try:
+        cache.set(key, value, seconds)
+    except Exception:  # noqa: BLE001
+        logger.warning("cache set failed for %s", key, exc_info=True)
+        return False
+    return True
 
 
 def grouped_counts(rows, *fields, order=(), limit=None):

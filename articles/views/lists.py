@@ -1,6 +1,7 @@
 """What every reader page shares: page meta, staff previews, pagination, filtered lists."""
 
-from django.core.exceptions import BadRequest
+from django.conf import settings
+from django.core.exceptions import BadRequest, DisallowedHost
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.utils.cache import add_never_cache_headers
@@ -14,12 +15,26 @@ from .facets import cached
 MAX_PAGE_NUMBER_LENGTH = 6
 
 
+def absolute_url(request, path):
+    """``path`` on this site: on SITE_URL when it is set, else on the request's host.
+
+    A request whose Host header is not allowed gets the path alone: the page saying so
+    (a 400) must render without touching that host again.
+    """
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    try:
+        return request.build_absolute_uri(path)
+    except DisallowedHost:
+        return path
+
+
 def page_meta(request, title, description="", *, image=None, og_type="website", noindex=False):
     """Title, description and OpenGraph data for base.html."""
     return {
         "title": title,
         "description": " ".join(description.split())[:160],
-        "image": request.build_absolute_uri(image) if image else None,
+        "image": absolute_url(request, image) if image else None,
         "og_type": og_type,
         "noindex": noindex,
     }
