@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
 
-from articles.admin import publish, unpublish
+from articles.admin.publishing import publish, unpublish
 from articles.models import Article, ContentState, ContentVersion, Status
 from portal.pagecache import PageCacheMiddleware
 from portal.script import SCRIPT_COOKIE, TRADITIONAL
