@@ -1,8 +1,13 @@
 """The admin's 导入文章 page: paste or upload a reprinted page, review, save a draft."""
 
+import bisect
+import re
+from html import escape
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.validators import URLValidator
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -12,8 +17,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .ingest import uploads
-from .ingest.importer import article_import, preview_import
+from .ingest.importer import article_import, needs_check, preview_import
 from .models import Article, Event, Organisation, Place, Topic
+from .models.base import validate_sane_date
+
+#: A link the importer takes: http or https (the cleaner takes no other from a page).
+WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 
 #: What the editor may change on the review page, passed on to ``article_import``.
 OVERRIDES = (
@@ -45,13 +54,14 @@ class ImportSourceForm(forms.Form):
     file = forms.FileField(
         label=_("…or a .txt / .html file"),
         required=False,
-        help_text=_("UTF-8 or GBK, at most 2 MB."),
+        help_text=_("UTF-8, GBK, Big5 or Shift-JIS, at most 2 MB."),
     )
     source_url = forms.URLField(
         label=_("Original link"),
         required=False,
         max_length=500,
         assume_scheme="https",
+        validators=[WEB_ADDRESS],
         help_text=_("Where the story was first published, if you know it."),
     )
 
@@ -68,14 +78,16 @@ class ImportSourceForm(forms.Form):
     def clean(self):
         data = super().clean()
         upload = data.get("file")
+        data["encoding"], data["controls_removed"] = "", 0
         if upload:
             try:
-                data["text"] = uploads.decode_upload(upload.read())
+                read = uploads.read_upload(upload.read())
             except uploads.UndecodableUpload:
                 raise forms.ValidationError(
                     _("The file is neither UTF-8 nor GBK text."), code="encoding"
                 ) from None
-            data["is_html"] = uploads.is_html(upload.name)
+            data["text"], data["is_html"] = read.text, uploads.is_html(upload.name)
+            data["encoding"], data["controls_removed"] = read.encoding, read.controls_removed
         else:
             data["is_html"] = None
         if not (data.get("text") or "").strip() and not self.errors:
@@ -86,8 +98,27 @@ class ImportSourceForm(forms.Form):
 class ImportReviewForm(forms.Form):
     """Step 2: the editor's decisions about the cleaned draft."""
 
-    raw = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=2_500_000)
-    is_html = forms.NullBooleanField(widget=forms.HiddenInput, required=False)
+    # Hidden: what the first step read. Their errors are shown above the form
+    # (_form_rows.html), named by these labels.
+    raw = forms.CharField(
+        label=_("Text of the page"), widget=forms.HiddenInput, strip=False, max_length=2_500_000
+    )
+    is_html = forms.NullBooleanField(
+        label=_("Read as HTML"), widget=forms.HiddenInput, required=False
+    )
+    encoding = forms.ChoiceField(
+        label=_("Encoding of the file"),
+        widget=forms.HiddenInput,
+        required=False,
+        choices=[("", ""), ("UTF-8", "UTF-8")] + [(n, n) for n, _l in uploads.DETECTED.values()],
+    )
+    controls_removed = forms.IntegerField(
+        label=_("Control characters removed"),
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=0,
+        max_value=uploads.MAX_UPLOAD_BYTES,
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
         label=_("Summary"),
@@ -97,7 +128,11 @@ class ImportReviewForm(forms.Form):
     )
     source = forms.CharField(label=_("Source"), required=False, max_length=100)
     source_url = forms.URLField(
-        label=_("Original link"), required=False, max_length=500, assume_scheme="https"
+        label=_("Original link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[WEB_ADDRESS],
     )
     # As on the story's own page: label, help text and length from the model.
     author = Article._meta.get_field("author").formfield()
@@ -106,6 +141,7 @@ class ImportReviewForm(forms.Form):
     published_at = forms.DateTimeField(
         label=_("Publication time"),
         required=False,
+        validators=[validate_sane_date],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("The story is saved as a draft whatever the time."),
     )
@@ -146,7 +182,9 @@ class ImportReviewForm(forms.Form):
             ]
 
 
-def review_initial(preview, raw, is_html, source_url):
+def review_initial(preview, raw, is_html, encoding="", controls_removed=0):
+    """The review form as the cleaner fills it in; the link given with the page, if
+    usable, comes before one found in it (``preview.source_url``)."""
     cleaned, s = preview.cleaned, preview.suggestions
     published_at = None
     if cleaned.published_on:
@@ -154,9 +192,11 @@ def review_initial(preview, raw, is_html, source_url):
     return {
         "raw": raw,
         "is_html": is_html,
+        "encoding": encoding,
+        "controls_removed": controls_removed,
         "title": cleaned.title,
         "source": cleaned.source,
-        "source_url": source_url or cleaned.source_url,
+        "source_url": preview.source_url or cleaned.source_url,
         "author": cleaned.author,
         "source_editor": cleaned.editor_name,
         "original_title": cleaned.original_title,
@@ -170,26 +210,66 @@ def review_initial(preview, raw, is_html, source_url):
 
 
 def marked_original(preview):
-    """The original text with every removal struck through, for the side-by-side view."""
-    text = preview.cleaned.original
+    """The original text with every removal struck through, for the side-by-side view.
+
+    A plain text's removals are found at their positions; an HTML page's (whose
+    positions point into the text taken from its tags) by searching the original,
+    within a budget of a few times its length, so that a page of 100,000 removals
+    costs no more to show than to clean (removals beyond the budget are not struck).
+    """
+    cleaned = preview.cleaned
+    text = cleaned.original
+    to_original = None if cleaned.is_html else _original_offsets(text)
+    budget = MARK_SEARCH_BUDGET * len(text) + 100_000
     pieces, cursor = [], 0
-    for removal in preview.cleaned.removals:
-        at = text.find(removal.context + removal.text, cursor) if removal.context else -1
-        start = at + len(removal.context) if at != -1 else text.find(removal.text, cursor)
-        if start == -1 or not removal.text:
+    for removal in cleaned.removals:
+        if not removal.text:
             continue
-        pieces.append(format_html("{}", text[cursor:start]))
+        start = -1
+        if to_original is not None and removal.position is not None:
+            at = to_original(removal.position)
+            if at >= cursor and text.startswith(removal.text, at):
+                start = at
+        if start == -1 and budget > 0:
+            start, spent = _search(text, removal, cursor)
+            budget -= spent
+        if start == -1:
+            continue
+        kind = escape(removal.kind)
+        pieces.append(escape(text[cursor:start]))
         pieces.append(
-            format_html(
-                '<del class="removed removed-{}" title="{}">{}</del>',
-                removal.kind,
-                removal.kind,
-                removal.text,
-            )
+            f'<del class="removed removed-{kind}" title="{kind}">{escape(removal.text)}</del>'
         )
         cursor = start + len(removal.text)
-    pieces.append(format_html("{}", text[cursor:]))
-    return mark_safe("".join(pieces))  # noqa: S308 - each piece went through format_html
+    pieces.append(escape(text[cursor:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece of text is escaped
+
+
+#: How many times its length the original may be searched for removals to strike.
+MARK_SEARCH_BUDGET = 8
+
+
+def _search(text, removal, cursor):
+    """Where ``removal`` is in ``text`` after ``cursor`` (-1: nowhere), found by its
+    context and text, else its text alone; and how many characters that scanned."""
+    spent = 0
+    if removal.context:
+        at = text.find(removal.context + removal.text, cursor)
+        spent += (at if at != -1 else len(text)) - cursor
+        if at != -1:
+            return at + len(removal.context), spent
+    start = text.find(removal.text, cursor)
+    spent += (start if start != -1 else len(text)) - cursor
+    return start, spent
+
+
+def _original_offsets(text):
+    """Offsets in the cleaner's source text (newlines made "\\n") to offsets in ``text``."""
+    pairs, shift = [], 0
+    for m in re.finditer("\r\n", text):
+        pairs.append(m.start() - shift)  # where that newline is in the source text
+        shift += 1
+    return lambda position: position + bisect.bisect_left(pairs, position)
 
 
 def import_view(model_admin, request):
@@ -207,33 +287,16 @@ def import_view(model_admin, request):
     if request.method == "POST" and step == "save":
         review = ImportReviewForm(request.POST)
         if review.is_valid():
-            data = review.cleaned_data
-            outcome = article_import(
-                text=data["raw"],
-                is_html=data["is_html"],
-                editor=request.user,
-                source_url=data["source_url"],
-                overrides={key: data[key] for key in OVERRIDES}
-                | ({"published_at": data["published_at"]} if data["published_at"] else {}),
-            )
-            url = reverse("admin:articles_article_change", args=[outcome.article.pk])
-            if outcome.created:
-                messages.success(
-                    request,
-                    gettext("Imported as a draft. Check it, then publish.")
-                    + (
-                        " " + gettext("The importer flagged passages to check.")
-                        if outcome.flags
-                        else ""
-                    ),
-                )
-            else:
-                messages.warning(
-                    request, gettext("This page was imported before; nothing was changed.")
-                )
-            return redirect(url)
+            return _save(request, review.cleaned_data)
+        # Shown again with what was posted, every error named (_form_rows.html).
+        data = review.cleaned_data
         preview = preview_import(
-            text=request.POST.get("raw", ""), source_url=request.POST.get("source_url", "")
+            text=request.POST.get("raw", ""),
+            is_html=data.get("is_html"),
+            source_url=data.get("source_url") or "",
+            extra_flags=uploads.upload_flags(
+                data.get("encoding") or "", data.get("controls_removed") or 0
+            ),
         )
         return TemplateResponse(
             request,
@@ -247,10 +310,19 @@ def import_view(model_admin, request):
         if source.is_valid():
             data = source.cleaned_data
             preview = preview_import(
-                text=data["text"], is_html=data["is_html"], source_url=data["source_url"]
+                text=data["text"],
+                is_html=data["is_html"],
+                source_url=data["source_url"],
+                extra_flags=uploads.upload_flags(data["encoding"], data["controls_removed"]),
             )
             review = ImportReviewForm(
-                initial=review_initial(preview, data["text"], data["is_html"], data["source_url"]),
+                initial=review_initial(
+                    preview,
+                    data["text"],
+                    data["is_html"],
+                    data["encoding"],
+                    data["controls_removed"],
+                ),
                 suggested_organisations=preview.suggestions.organisations,
                 suggested_places=preview.suggestions.places,
             )
@@ -271,3 +343,37 @@ def import_view(model_admin, request):
     return TemplateResponse(
         request, "admin/articles/article/import.html", {**context, "form": ImportSourceForm()}
     )
+
+
+def _save(request, data):
+    """Save the reviewed draft; a page imported before is named and linked instead."""
+    outcome = article_import(
+        text=data["raw"],
+        is_html=data["is_html"],
+        editor=request.user,
+        source_url=data["source_url"],
+        overrides={key: data[key] for key in OVERRIDES}
+        | ({"published_at": data["published_at"]} if data["published_at"] else {}),
+        extra_flags=uploads.upload_flags(data["encoding"] or "", data["controls_removed"] or 0),
+    )
+    url = reverse("admin:articles_article_change", args=[outcome.article.pk])
+    if outcome.created:
+        messages.success(
+            request,
+            gettext("Imported as a draft. Check it, then publish.")
+            + (
+                " " + gettext("The importer flagged passages to check.")
+                if needs_check(outcome.flags)
+                else ""
+            ),
+        )
+    else:
+        story = format_html('<a href="{}">{}</a>', url, outcome.article.title)
+        messages.warning(
+            request,
+            format_html(
+                gettext("This page was already imported as {story}; nothing was changed."),
+                story=story,
+            ),
+        )
+    return redirect(url)

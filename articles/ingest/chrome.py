@@ -53,13 +53,14 @@ _PATTERNS = [
     ("comment_box", r"请?登录后(?:才能|即可)?(?:发表|参与)?评论.{0,20}"),
     ("comment_box", r"评论\s*(?:\(\d+\)|\d+)?"),
 ]
-_CHROME = [(kind, re.compile(pattern)) for kind, pattern in _PATTERNS]
+# One pattern, the first alternative that matches the whole line wins (one call a line).
+_CHROME = re.compile("|".join(f"(?P<p{i}>{pattern})" for i, (_k, pattern) in enumerate(_PATTERNS)))
 
 
 def take_chrome_line(line: Text, simple: str, notes: Notes) -> bool:
     """Is ``line`` (``simple`` once simplified) page chrome? If so its removal is recorded."""
-    kind = next((k for k, p in _CHROME if p.fullmatch(simple)), None)
-    if kind is None:
+    m = _CHROME.fullmatch(simple)
+    if m is None:
         return False
-    notes.remove(kind, line.text, line.offset(0))
+    notes.remove(_PATTERNS[int(m.lastgroup[1:])][0], line.text, line.offset(0))
     return True

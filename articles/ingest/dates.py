@@ -56,12 +56,28 @@ def find_date(
     years: list[int],
     source_url: str,
     import_date: dt.date | None,
+    date_range: tuple[dt.date, dt.date] | None = None,
 ) -> DateGuess:
     """The publication date to suggest for a story.
 
     ``stated``: the dates the page states (date, as written), the first one wins;
     ``years``: years written in its meta lines, for a date in the body without one.
+    A date outside ``date_range`` (the first and last day the site takes) is not
+    suggested: no date, and the note says why.
     """
+    guess = _guess(body_text, stated, years, source_url, import_date)
+    if guess.published_on and date_range:
+        first, last = date_range
+        if not first <= guess.published_on <= last:
+            return DateGuess(
+                None,
+                f"原文中的日期（{guess.published_on:%Y-%m-%d}）不在本站允许的范围内"
+                f"（{first:%Y-%m-%d} 至 {last:%Y-%m-%d}），未采用，请填写发布时间。",
+            )
+    return guess
+
+
+def _guess(body_text, stated, years, source_url, import_date) -> DateGuess:
     if stated:
         date, shown = stated[0]
         return DateGuess(date, f"发布日期取自原文页面上的时间“{shown}”。", from_page=True)

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 
 from .dates import DATE_FULL, DATE_LINE, TIME, YEAR, full_date, make_date
+from .limits import BAD_URL, shown, usable_url
 from .phrases import simplify
 from .results import Notes
 from .textspans import Text
@@ -48,10 +49,18 @@ _AUTHOR_LINE = re.compile(
 )
 
 
+#: What every meta line has: a key's colon, a link, a byline's 文 or 记者; in the header
+#: a bare date's digits.
+_MAYBE_META = re.compile(r"[:：]|https?://|文|记者")
+_DIGIT = re.compile(r"\d")
+
+
 def parse_meta(simple: str, header: bool) -> dict[str, str] | None:
     """Fields of a meta line (simplified), or None when the line is not one."""
     if len(simple) > 120:
         return None
+    if not _MAYBE_META.search(simple) and not (header and _DIGIT.search(simple)):
+        return None  # no key, link, byline or (in the header) date: the patterns below fail
     url = _URL_LINE.fullmatch(simple) or (header and _BARE_URL_LINE.fullmatch(simple))
     if url:
         return {"url": url.group(1)}
@@ -85,6 +94,17 @@ def parse_meta(simple: str, header: bool) -> dict[str, str] | None:
     return fields
 
 
+def take_url(notes: Notes, url: str) -> None:
+    """``url`` becomes the source link if none was found before; one the site cannot
+    store or open (``limits.usable_url``) is left out, with a flag."""
+    if notes.result.source_url:
+        return  # the first link wins
+    if usable_url(url):
+        notes.result.source_url = url
+    else:
+        notes.flag("url", shown(url), BAD_URL)
+
+
 class MetaLines:
     """The meta lines of one text: their fields go to the result, the first of each wins."""
 
@@ -111,6 +131,10 @@ class MetaLines:
         if found:
             self.dates.insert(0, (found[0], published))
 
+    def _take_url(self, url: str) -> None:
+        """The source link, if it is usable and none came before (the first wins)."""
+        take_url(self.notes, url)
+
     def _take(self, fields: dict[str, str]) -> None:
         r = self.notes.result
         for kind, value in fields.items():
@@ -129,7 +153,7 @@ class MetaLines:
             if kind == "source":
                 url = _URL.search(value)
                 if url:
-                    r.source_url = r.source_url or url.group(0)
+                    self._take_url(url.group(0))
                     value = value.replace(url.group(0), "").strip()
                 value = value.split()[0] if value.split() else ""
                 r.source = r.source or simplify(value)
@@ -142,6 +166,6 @@ class MetaLines:
             elif kind == "url":
                 url = _URL.search(value)
                 if url:
-                    r.source_url = r.source_url or url.group(0)
+                    self._take_url(url.group(0))
         for year in YEAR.findall(" ".join(fields.values())):
             self.years.append(int(year))

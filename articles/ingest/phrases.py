@@ -8,6 +8,7 @@ word alone on a line.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -34,37 +35,46 @@ def load_phrases() -> tuple[dict[str, str], frozenset[str]]:
     return replacements, frozenset(protected)
 
 
+@cache
+def _sources() -> re.Pattern | None:
+    """Where a replacement may start: any phrases.txt source, longest first."""
+    replacements = load_phrases()[0]
+    if not replacements:
+        return None
+    return re.compile("|".join(map(re.escape, sorted(replacements, key=len, reverse=True))))
+
+
 def apply_phrases(text: str) -> str:
     """Replace phrases.txt sources by targets, longest first, never inside a protected word."""
     replacements, protected = load_phrases()
-    if not text or not replacements:
+    sources = _sources()
+    if not text or sources is None:
         return text
-    firsts = {k[0] for k in replacements}
-    if not any(c in firsts for c in text):
+    found = sources.search(text)
+    if found is None:
         return text
-    blocked = [False] * len(text)
+    blocked = bytearray(len(text))
     for word in protected:
         start = text.find(word)
         while start != -1:
-            for i in range(start, start + len(word)):
-                blocked[i] = True
+            blocked[start : start + len(word)] = b"\x01" * len(word)
             start = text.find(word, start + 1)
     lengths = sorted({len(k) for k in replacements}, reverse=True)
-    out, i = [], 0
-    while i < len(text):
-        if text[i] in firsts:
-            for length in lengths:
-                piece = text[i : i + length]
-                if piece in replacements and not any(blocked[i : i + length]):
-                    out.append(replacements[piece])
-                    i += length
-                    break
-            else:
-                out.append(text[i])
-                i += 1
+    out, done = [], 0
+    while found is not None:
+        i = found.start()
+        out.append(text[done:i])
+        for length in lengths:
+            piece = text[i : i + length]
+            if piece in replacements and not any(blocked[i : i + length]):
+                out.append(replacements[piece])
+                done = i + length
+                break
         else:
             out.append(text[i])
-            i += 1
+            done = i + 1
+        found = sources.search(text, done)
+    out.append(text[done:])
     return "".join(out)
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
+from itertools import chain
 
 from pypinyin import Style, pinyin
 
-from articles.text import han_chars, is_han, to_simplified
+from articles.text import HAN_CLASS, han_chars, to_simplified
 
 from .phrases import override_variants
 from .results import Notes
@@ -34,6 +35,8 @@ REMOVE, FLAG, KEEP = "remove", "flag", "keep"
 _ANNOTATION = re.compile(r"[(（]([^()（）\n]{1,64})[)）]")
 _LATINISH = re.compile(rf"[{LETTERS}\u0300-\u036f0-9 '’\-·.]+")
 _HAS_LETTER = re.compile(f"[{LETTERS}]")
+#: The Han characters at the end of a text (up to MAX_ANNOTATED of them, searched there).
+_HAN_RUN = re.compile(f"[{HAN_CLASS}]+\\Z")
 
 
 def _strip_tones(text: str) -> str:
@@ -84,14 +87,19 @@ def _spells(annotation: str, chars: str, mode: str) -> bool:
 
     mode: "strict" (tones as in the dictionary), "lenient" (some syllables may
     lack their tone: the annotation has marks elsewhere), "toneless" (compare
-    without tones: only used to flag, never to remove).
+    without tones: only used to flag, never to remove), "phrase" (without tones,
+    any reading the character has in a word of pypinyin's phrase dictionary as
+    well: what ``_phrase_reading`` could give, so a cheap test before it).
     """
     if len(annotation) < len(chars) or len(annotation) > 7 * len(chars):
         return False
     positions = {0}
     for char in chars:
         toned, toneless = _readings(char)
-        candidates = {"strict": toned, "lenient": toned | toneless, "toneless": toneless}[mode]
+        if mode == "phrase":
+            candidates = toneless | _in_phrases().get(char, frozenset())
+        else:
+            candidates = {"strict": toned, "lenient": toned | toneless, "toneless": toneless}[mode]
         following = set()
         for start in positions:
             for reading in candidates:
@@ -103,9 +111,23 @@ def _spells(annotation: str, chars: str, mode: str) -> bool:
     return len(annotation) in positions
 
 
-@cache
+@lru_cache(maxsize=4096)  # keyed by text from the page: bounded
 def _phrase_reading(chars: str) -> str:
     return _norm_pinyin("".join(s[0] for s in pinyin(chars, style=Style.TONE)))
+
+
+@cache
+def _in_phrases() -> dict[str, frozenset[str]]:
+    """Per character, the readings (without tones) it has in the words of pypinyin's
+    phrase dictionary, some of which its own entry lacks (乐亭 làotíng)."""
+    from pypinyin.phrases_dict import phrases_dict  # noqa: PLC0415 - large, needed rarely
+
+    toneless = cache(lambda reading: _strip_tones(_norm_pinyin(reading)))
+    found: dict[str, set[str]] = {}
+    for phrase, readings in phrases_dict.items():
+        for char, options in zip(phrase, readings, strict=False):
+            found.setdefault(char, set()).update(toneless(r) for r in options)
+    return {char: frozenset(r) for char, r in found.items()}
 
 
 @cache
@@ -142,19 +164,25 @@ def judge_annotation(content: str, before: str) -> tuple[str, str]:
     """
     if not _LATINISH.fullmatch(content) or not _HAS_LETTER.search(content):
         return KEEP, ""
+    run = _HAN_RUN.search(before, max(0, len(before) - MAX_ANNOTATED))
+    return _judge(content, run.group() if run else "")
+
+
+@lru_cache(maxsize=8192)  # keyed by text from the page: bounded
+def _judge(content: str, run: str) -> tuple[str, str]:
+    """``judge_annotation`` of ``(content)`` after the Han characters ``run``."""
     annotation = _norm_pinyin(content)
     lower = content == content.lower()
     toned = _has_tone(annotation)
-    run = ""
-    for char in reversed(before[-MAX_ANNOTATED:]):
-        if not is_han(char):
-            break
-        run = char + run
     if lower and run:
         mode = "lenient" if toned else "strict"
+        bare = _strip_tones(annotation)
         for k in range(1, len(run) + 1):
             chars = run[-k:]
-            if _spells(annotation, chars, mode) or _phrase_reading(chars) == annotation:
+            if _spells(annotation, chars, mode) or (
+                # pypinyin's reading of the word costs ~50 µs: only where it could match
+                _spells(bare, chars, "phrase") and _phrase_reading(chars) == annotation
+            ):
                 return REMOVE, ""
     if toned and _is_syllables(annotation):
         if not run:
@@ -173,24 +201,29 @@ def strip_pinyin(line: Text, notes: Notes) -> Text:
     """``line`` without the annotations ``judge_annotation`` removes; each removal and
     flag is recorded in ``notes``."""
     text = line.text
-    out, pos, last, tail = [], [], 0, ""
+    if "(" not in text and "（" not in text:
+        return line
+    removed: list[tuple[int, int]] = []
+    # The cleaned text before each annotation: removing one annotation may bring the
+    # next one (中国(zhōngguó)(zhōngguó)) next to the characters it spells. ``tail`` is
+    # the cleaned text up to ``done``, the end of the last removal; after it the
+    # cleaned text is the line as written.
+    tail, done, width = "", 0, 2 * MAX_ANNOTATED
     for m in _ANNOTATION.finditer(text):
-        out.append(text[last : m.start()])
-        pos.extend(line.pos[last : m.start()])
-        # The cleaned text before it: removing one annotation may bring the next
-        # one (中国(zhōngguó)(zhōngguó)) next to the characters it spells.
-        before = (tail + text[last : m.start()])[-2 * MAX_ANNOTATED :]
+        before = (tail + text[max(done, m.start() - width) : m.start()])[-width:]
         verdict, message = judge_annotation(m.group(1), before)
         if verdict == REMOVE:
             notes.remove("pinyin", m.group(0), line.offset(m.start()), before)
-            tail = before
-        else:
-            if verdict == FLAG:
-                notes.flag("pinyin", m.group(0), message, line.offset(m.start()), before)
-            out.append(m.group(0))
-            pos.extend(line.pos[m.start() : m.end()])
-            tail = before + m.group(0)
-        last = m.end()
-    out.append(text[last:])
-    pos.extend(line.pos[last:])
-    return Text("".join(out), pos)
+            removed.append((m.start(), m.end()))
+            tail, done = before, m.end()
+        elif verdict == FLAG:
+            notes.flag("pinyin", m.group(0), message, line.offset(m.start()), before)
+    if not removed:
+        return line
+    spans, last = [], 0
+    for start, end in removed:
+        spans.append((last, start))
+        last = end
+    spans.append((last, len(text)))
+    kept = "".join(text[a:b] for a, b in spans)
+    return Text(kept, list(chain.from_iterable(line.pos[a:b] for a, b in spans)))

@@ -44,6 +44,8 @@ class CleanResult:
     paragraphs: list[str] = field(default_factory=list)
     #: the input, unchanged
     original: str = ""
+    #: read as HTML (removal positions point into the text taken from its tags)
+    is_html: bool = False
     #: the text the cleaner worked on: the input with newlines normalised, or
     #: the text extracted from HTML; removal and flag positions point into it
     source_text: str = ""
@@ -86,19 +88,22 @@ class Notes:
 
     Each removal or flag carries the last ``CONTEXT`` characters of cleaned text
     before it: what was kept so far (``emit``) plus, inside a line, the part of
-    the line before the spot (``extra_context``).
+    the line before the spot (``extra_context``; only its last ``CONTEXT``
+    characters count, so callers pass ``before(text, index)``). Only the tail of
+    what was kept is remembered, so each note costs the same however long the text.
     """
 
     def __init__(self, result: CleanResult | None = None):
         self.result = result if result is not None else CleanResult()
+        #: the last CONTEXT characters of what was kept, lines ended by "\n"
         self.emitted = ""
 
     def emit(self, text: str) -> None:
         """A line kept as title or body, for the context of what comes after it."""
-        self.emitted += text + "\n"
+        self.emitted = (self.emitted + text[-CONTEXT:] + "\n")[-CONTEXT:]
 
     def context(self, extra: str = "") -> str:
-        tail = (self.emitted + extra)[-CONTEXT:]
+        tail = (self.emitted + extra[-CONTEXT:])[-CONTEXT:]
         return tail.replace("\n", " ").strip()
 
     def remove(self, kind: str, text: str, position: int | None, extra_context: str = "") -> None:
@@ -116,3 +121,8 @@ class Notes:
         self.result.flags.append(
             Flag(kind, text, message, self.context(extra_context), position, replacement)
         )
+
+
+def before(text: str, index: int) -> str:
+    """The ``CONTEXT`` characters of ``text`` before ``index``: all a note's context needs."""
+    return text[max(0, index - CONTEXT) : index]

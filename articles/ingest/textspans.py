@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from articles.text import is_han
@@ -21,11 +22,12 @@ class Text:
     """A string and, per character, its offset in the source text."""
 
     text: str
-    pos: list[int]
+    #: a range for text as it stands in the source, a list once pieces were cut out
+    pos: Sequence[int]
 
     @classmethod
     def at(cls, text: str, start: int) -> Text:
-        return cls(text, list(range(start, start + len(text))))
+        return cls(text, range(start, start + len(text)))
 
     def offset(self, index: int) -> int | None:
         if not self.pos:
@@ -33,53 +35,48 @@ class Text:
         return self.pos[min(index, len(self.pos) - 1)]
 
     def strip(self, chars: str | None = None) -> Text:
+        text = self.text
+        if text and not _stripped(text[0], chars) and not _stripped(text[-1], chars):
+            return self  # nothing to strip (a Text is never changed in place)
         left = len(self.text) - len(self.text.lstrip(chars))
         right = len(self.text.rstrip(chars))
         if right <= left:
             return Text("", [])
         return Text(self.text[left:right], self.pos[left:right])
 
-    def cut(self, start: int, end: int) -> Text:
-        return Text(self.text[:start] + self.text[end:], self.pos[:start] + self.pos[end:])
 
-    def replace_span(self, start: int, end: int, new: str) -> Text:
-        anchor = self.pos[start] if start < len(self.pos) else (self.pos[-1] if self.pos else 0)
-        return Text(
-            self.text[:start] + new + self.text[end:],
-            self.pos[:start] + [anchor] * len(new) + self.pos[end:],
-        )
+def _stripped(char: str, chars: str | None) -> bool:
+    return char.isspace() if chars is None else char in chars
 
 
-def split_lines(source_text: str) -> list[Text]:
-    """The lines of ``source_text``, each knowing its offsets."""
-    lines, offset = [], 0
-    for line in source_text.split("\n"):
-        lines.append(Text.at(line, offset))
-        offset += len(line) + 1
-    return lines
+def text_lines(source_text: str) -> Iterator[Text]:
+    """The lines of ``source_text`` with something besides blanks, each knowing its
+    offsets (runs of empty lines are skipped without a look at each)."""
+    for m in _LINE.finditer(source_text):
+        if m.group().strip(BLANK):
+            yield Text.at(m.group(), m.start())
 
 
-def _quoted(line: str) -> list[bool]:
-    """Per position, whether it lies inside a quotation that closes in this line.
+_LINE = re.compile("[^\n]+")
 
-    Quotes pair like brackets (“…”, 「…」, 『…』); a quote never closed, or a
-    closing one never opened, protects nothing. So a piece cut out at an
-    unprotected blank pairs its quotes the same way when cut again.
+
+def _quotations(line: str) -> list[tuple[int, int]]:
+    """Where the quote marks change the depth of quotation: (offset, +1 or -1).
+
+    Quotes pair like brackets (“…”, 「…」, 『…』); the characters between a pair are
+    inside a quotation. A quote never closed, or a closing one never opened,
+    protects nothing. So a piece cut out at an unprotected blank pairs its quotes the
+    same way when cut again.
     """
-    depth = [0] * (len(line) + 1)
+    steps = []
     for opener, closer in ("“”", "「」", "『』"):
         opened = []
-        for i, char in enumerate(line):
-            if char == opener:
-                opened.append(i)
-            elif char == closer and opened:
-                depth[opened.pop() + 1] += 1
-                depth[i] -= 1
-    inside, level = [], 0
-    for step in depth[:-1]:
-        level += step
-        inside.append(level > 0)
-    return inside
+        for m in re.finditer(f"[{opener}{closer}]", line):
+            if m.group() == opener:
+                opened.append(m.start())
+            elif opened:
+                steps += [(opened.pop() + 1, 1), (m.start(), -1)]
+    return sorted(steps)
 
 
 def split_long_line(line: str) -> list[tuple[int, int]]:
@@ -87,7 +84,7 @@ def split_long_line(line: str) -> list[tuple[int, int]]:
     closing quotes), never inside a “quotation” (“大国工匠 互聘共享”)."""
     if len(line) < SPLIT_LONG_LINES_AT:
         return [(0, len(line))]
-    inside = _quoted(line)
+    steps, step, level = _quotations(line), 0, 0
     spans, start = [], 0
     for blank in re.finditer(f"[{BLANK}]+", line):
         k = blank.start() - 1
@@ -97,7 +94,10 @@ def split_long_line(line: str) -> list[tuple[int, int]]:
             continue
         if line[k] in "!?" and (k == 0 or not is_han(line[k - 1])):
             continue
-        if inside[blank.start()]:
+        while step < len(steps) and steps[step][0] <= blank.start():
+            level += steps[step][1]
+            step += 1
+        if level > 0:  # inside a quotation
             continue
         spans.append((start, blank.start()))
         start = blank.end()
@@ -107,5 +107,8 @@ def split_long_line(line: str) -> list[tuple[int, int]]:
 
 def paragraphs_of(line: str) -> list[str]:
     """The paragraphs of one body line, blanks stripped (most lines are one paragraph)."""
+    if len(line) < SPLIT_LONG_LINES_AT:
+        piece = line.strip(BLANK)
+        return [piece] if piece else []
     pieces = (line[a:b].strip(BLANK) for a, b in split_long_line(line))
     return [piece for piece in pieces if piece]

@@ -24,7 +24,16 @@ _SENTENCE_END = set("。！？!?；;，,、：:…")
 
 def norm_title(text: str) -> str:
     """A title as compared with other lines: simplified, NFKC, without blanks."""
-    return "".join(unicodedata.normalize("NFKC", to_simplified(text)).split())
+    return norm_simplified(to_simplified(text))
+
+
+def norm_simplified(simple: str) -> str:
+    """``norm_title`` of a text already simplified."""
+    return "".join(unicodedata.normalize("NFKC", simple).translate(_INVISIBLE).split())
+
+
+#: Blanks that are not whitespace to Python: zero-width space, byte-order mark.
+_INVISIBLE = str.maketrans("", "", "\u200b\ufeff")
 
 
 def title_like(line: str) -> bool:
@@ -59,12 +68,13 @@ class Titles:
         has come yet) becomes the title, its mojibake checked; a repeat is
         recorded as a removal.
         """
-        norm = norm_title(line.text)
+        targets = self.hint_norm or self.norm  # a title to compare lines with
+        norm = norm_simplified(simple) if targets else ""
         if self.hint_norm and norm == self.hint_norm and not self.hint_seen:
             self.hint_seen = True
             return True
         if self.line is None and not self.hint_norm and header and title_like(simple):
-            self.line, self.norm = self.mojibake.check(line), norm
+            self.line, self.norm = self.mojibake.check(line), norm_simplified(simple)
             self.notes.emit(self.line.text)
             return True
         if norm and norm in (self.norm, self.hint_norm):

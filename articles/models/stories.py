@@ -298,6 +298,12 @@ class Article(Publishable, SluggedModel):
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="article_status_valid"
             ),
+            # One story per imported text, even when two imports run at once.
+            models.UniqueConstraint(
+                fields=["import_fingerprint"],
+                condition=~Q(import_fingerprint=""),
+                name="article_import_fingerprint_unique",
+            ),
         ]
 
     def __str__(self):

@@ -4,14 +4,15 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.ingest import uploads
-from articles.ingest.importer import article_import
+from articles.ingest.importer import NOTE_KINDS, article_import, needs_check
 
 
 class Command(BaseCommand):
     help = (
         "Import reprinted pages (.txt or .html files, or folders of them) as draft stories. "
         "Pages imported before are skipped; passages the cleaner could not fix are flagged; "
-        "a file that is neither UTF-8 nor GBK text is reported and left out."
+        "files in GBK, Big5, Shift-JIS, EUC-JP or EUC-KR are detected and said so; "
+        "a file whose encoding cannot be told is reported and left out."
     )
 
     def add_arguments(self, parser):
@@ -40,9 +41,23 @@ class Command(BaseCommand):
 
         imported = skipped = flagged = failed = 0
         for path in files:
+            size = path.stat().st_size
+            if size > uploads.MAX_UPLOAD_BYTES:
+                # The admin's upload form takes no larger file; nor does the command.
+                failed += 1
+                self.stderr.write(
+                    f"FAILED   {path}: {size:,} bytes, more than the "
+                    f"{uploads.MAX_UPLOAD_BYTES:,} a page may have."
+                )
+                continue
             try:
-                text = uploads.decode_upload(path.read_bytes())
-                outcome = article_import(text=text, editor=user, is_html=uploads.is_html(path.name))
+                upload = uploads.read_upload(path.read_bytes())
+                outcome = article_import(
+                    text=upload.text,
+                    editor=user,
+                    is_html=uploads.is_html(path.name),
+                    extra_flags=upload.flags,
+                )
             except Exception as error:  # one bad file must not stop a bulk import
                 failed += 1
                 self.stderr.write(f"FAILED   {path}: {error}")
@@ -53,11 +68,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"exists   {path} -> #{article.pk} {article.title}")
                 continue
             imported += 1
-            flagged += bool(outcome.flags)
-            mark = "FLAGGED " if outcome.flags else "imported"
+            check = needs_check(outcome.flags)
+            flagged += check
+            mark = "FLAGGED " if check else "imported"
             self.stdout.write(f"{mark} {path} -> #{article.pk} {article.title}")
             for flag in outcome.flags:
-                self.stdout.write(f"         ! {flag['message']} {flag['text'][:60]}")
+                sign = "·" if flag["kind"] in NOTE_KINDS else "!"
+                self.stdout.write(f"         {sign} {flag['message']} {flag['text'][:60]}")
         summary = (
             f"{imported} imported ({flagged} flagged for an editor), "
             f"{skipped} skipped as duplicates, {failed} failed."
