@@ -10,8 +10,9 @@ Counting a story's readers (articles/readcounts.py) deliberately does not.
 
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from simple_history.models import HistoricalChanges
 
-from .models import ContentVersion
+from .models import ContentVersion, DailyReads
 
 
 def content_changed(**kwargs):
@@ -28,8 +29,8 @@ def _user_saved(sender, update_fields=None, **kwargs):
 def connect(app_config):
     """Connect the receivers (from AppConfig.ready)."""
     for model in app_config.get_models():
-        if model is ContentVersion:
-            continue
+        if model in (ContentVersion, DailyReads) or issubclass(model, HistoricalChanges):
+            continue  # not what readers see (a change's history comes with the change)
         uid = f"content-changed:{model._meta.label}"
         post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}:save")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}:delete")
@@ -52,6 +53,8 @@ def _many_to_many_throughs(app_config):
     model of this app and sends m2m_changed with itself as the sender, connected too."""
     throughs = set()
     for model in app_config.get_models():
+        if issubclass(model, HistoricalChanges):
+            continue
         for field in model._meta.local_many_to_many:
             throughs.add(field.remote_field.through)
     throughs |= {

@@ -7,7 +7,8 @@ get no beacon. Each worker adds the beacons up in memory and writes them in one
 transaction every ``FLUSH_EVERY_VIEWS`` views or ``FLUSH_EVERY_SECONDS`` seconds, and
 when it exits. A worker that dies loses at most that many views.
 
-The view counts drive the most-read lists. Writing them never bumps the content version:
+The view counts drive the most-read lists; the readers of each day (``DailyReads``)
+drive the editors' "most read this week". Writing them never bumps the content version:
 cached pages show the counts of when they were made, for at most PAGE_CACHE_SECONDS.
 """
 
@@ -17,10 +18,11 @@ import threading
 import time
 from collections import Counter, defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
-from .models import Article
+from .models import Article, DailyReads
 
 FLUSH_EVERY_VIEWS = 50
 FLUSH_EVERY_SECONDS = 10.0
@@ -65,13 +67,30 @@ def flush() -> int:
     by_views = defaultdict(list)
     for pk, views in pending.items():
         by_views[views].append(pk)
+    today = timezone.localdate()
     with transaction.atomic():
         for views, pks in by_views.items():
             # update() sends no signals: counting readers changes no cached page.
-            Article.objects.published().filter(pk__in=pks).update(
-                view_count=F("view_count") + views
+            published = list(
+                Article.objects.published().filter(pk__in=pks).values_list("pk", flat=True)
             )
+            Article.objects.filter(pk__in=published).update(view_count=F("view_count") + views)
+            _add_daily(today, published, views)
     return sum(pending.values())
+
+
+def _add_daily(day, pks, views):
+    """Add ``views`` to each story's readers of ``day``: one upsert, the same SQL on
+    SQLite and PostgreSQL (a row another worker made meanwhile is added to)."""
+    if not pks:
+        return
+    table = connection.ops.quote_name(DailyReads._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (article_id, day, views) VALUES (%s, %s, %s)"
+            f" ON CONFLICT (article_id, day) DO UPDATE SET views = {table}.views + excluded.views",
+            [(pk, day, views) for pk in pks],
+        )
 
 
 def pending() -> int:

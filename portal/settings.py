@@ -47,7 +47,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # --- Applications --------------------------------------------------------------
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.apps.EditorsRoomConfig",  # django.contrib.admin with the dashboard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "taggit",
     "axes",
+    "simple_history",
     "articles",
 ]
 
@@ -74,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each change kept in the history (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: it answers a locked-out login attempt (django-axes).
@@ -245,6 +248,22 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 
 SITE_NAME = os.environ.get("SITE_NAME", "光学产业资讯")
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+
+# --- Mail: editors are told of stories submitted for review --------------------------
+# Printed to the console unless an SMTP server is named (EMAIL_HOST).
+
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
 
 LOGGING = {
     "version": 1,

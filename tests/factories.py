@@ -166,3 +166,29 @@ class SuperUserFactory(UserFactory):
     username = factory.Sequence(lambda n: f"admin{n}")
     is_staff = True
     is_superuser = True
+
+
+class ContributorFactory(UserFactory):
+    """A staff member in the 撰稿 (contributor) group of migration 0014_roles."""
+
+    username = factory.Sequence(lambda n: f"writer{n}")
+    first_name = "撰稿"
+    is_staff = True
+
+    @factory.post_generation
+    def contributors_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name="撰稿"))
+
+
+class AdministratorFactory(UserFactory):
+    """A staff member in the 管理员 (site administrator) group; not a superuser."""
+
+    username = factory.Sequence(lambda n: f"siteadmin{n}")
+    first_name = "管理员"
+    is_staff = True
+
+    @factory.post_generation
+    def administrators_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name="管理员"))

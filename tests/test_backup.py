@@ -196,7 +196,7 @@ def test_backup_then_restore_into_a_fresh_database(content, fresh, tmp_path):
         "organisations": 2,
         "places": 2,
         "topics": 2,
-        "media_files": 3,
+        "media_files": 23,  # 3 uploads, 9 renditions of each cover, 2 of the logo
     }
     assert manifest["migrations"]["articles"].startswith("00")
     with tarfile.open(archive, "r:gz") as tar:
@@ -207,7 +207,7 @@ def test_backup_then_restore_into_a_fresh_database(content, fresh, tmp_path):
     result = manage("restore", archive, "--yes", database_url=fresh, media_root=restored_media)
     assert result.returncode == 0, result.stderr
     assert "stories                  3         3" in result.stdout
-    assert "media files              3         3" in result.stdout
+    assert "media files             23        23" in result.stdout
 
     read = manage(
         "shell",
@@ -226,7 +226,7 @@ def test_backup_then_restore_into_a_fresh_database(content, fresh, tmp_path):
     assert after == before
     for name, data in images.items():
         assert (restored_media / name).read_bytes() == data, name
-    assert sorted(p.name for p in restored_media.iterdir()) == ["covers", "logos"]
+    assert sorted(p.name for p in restored_media.iterdir()) == ["covers", "logos", "renditions"]
 
 
 def test_restore_refuses_a_dump_of_the_other_kind_of_database(content, tmp_path):

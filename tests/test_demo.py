@@ -145,7 +145,7 @@ def test_every_demo_page_opens(demo, client):
         assert response.status_code == 200, url
 
 
-def test_demo_editor_is_in_the_editors_group_and_keeps_its_password(db, settings, tmp_path, client):
+def test_the_demo_people_have_their_roles_and_keep_their_password(db, settings, tmp_path, client):
     settings.BASE_DIR = tmp_path
     printed = io.StringIO()
     call_command("demo_editor", stdout=printed)
@@ -154,14 +154,16 @@ def test_demo_editor_is_in_the_editors_group_and_keeps_its_password(db, settings
 
     call_command("demo_editor", stdout=printed)
 
-    assert printed.getvalue().count(password) == 2
+    assert printed.getvalue().count(password) == 6  # three people, printed twice
     assert password_file.read_text().strip() == password
     assert password_file.stat().st_mode & 0o077 == 0
-    editor = get_user_model().objects.get(username="editor")
-    assert editor.is_staff and not editor.is_superuser
-    assert list(editor.groups.values_list("name", flat=True)) == ["编辑"]
-    assert client.login(username="editor", password=password)
-    assert client.get("/admin/articles/article/add/").status_code == 200
+    for username, group in (("writer", "撰稿"), ("editor", "编辑"), ("siteadmin", "管理员")):
+        person = get_user_model().objects.get(username=username)
+        assert person.is_staff and not person.is_superuser
+        assert list(person.groups.values_list("name", flat=True)) == [group]
+        assert client.login(username=username, password=password)
+        assert client.get("/admin/articles/article/add/").status_code == 200, username
+    assert client.get("/admin/auth/user/").status_code == 200  # the administrator's
 
 
 # --- The demo stories come from importing the raw samples (golden files) ------------------------

@@ -225,7 +225,8 @@ def test_a_place_too_deep_is_a_form_error_not_a_500(superuser_client, db):
 
 def test_cover_images_get_unguessable_names(superuser_client, places):
     response = superuser_client.post(
-        admin_url(Article, "add"), story_form(places, status="draft", cover=png_file())
+        admin_url(Article, "add"),
+        story_form(places, status="draft", cover=png_file(), cover_alt="一张测试图片"),
     )
     assert response.status_code == 302
     name = Article.objects.get().cover.name

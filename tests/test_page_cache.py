@@ -23,6 +23,7 @@ from .factories import (
     EditorFactory,
     EventOrganiserFactory,
     OrganisationFactory,
+    SuperUserFactory,
     TopicFactory,
 )
 
@@ -186,6 +187,7 @@ def rename_editor(site):
 def publish_draft(site):
     request = RequestFactory().post("/")
     request._messages = _Messages()
+    request.user = SuperUserFactory()
     publish(admin.site._registry[Article], request, Article.objects.filter(pk=site.draft.pk))
     return site.draft.title
 

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Event, EventOrganiser
+from .history import HistoryAdminMixin
 from .publishing import PublicationStateMixin, publish, unpublish
 
 
@@ -14,7 +15,7 @@ class EventOrganiserInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(PublicationStateMixin, admin.ModelAdmin):
+class EventAdmin(HistoryAdminMixin, PublicationStateMixin, admin.ModelAdmin):
     list_display = ["title", "starts_on", "ends_on", "place", "publication_state"]
     list_filter = ["status", "starts_on", ("place", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["place"]
@@ -29,5 +30,8 @@ class EventAdmin(PublicationStateMixin, admin.ModelAdmin):
             _("When and where"),
             {"fields": [("starts_on", "ends_on"), ("start_time", "end_time"), "place", "venue"]},
         ),
-        (_("Publication"), {"fields": ["status", "published_at"]}),
+        (_("Publication"), {"fields": ["status", ("published_at", "unpublish_at")]}),
     ]
+
+    class Media:
+        css = {"all": ["css/editors.css"]}

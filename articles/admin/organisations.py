@@ -5,10 +5,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Organisation
+from .history import HistoryAdminMixin
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "place", "logo_thumbnail"]
     list_filter = ["kind", ("place", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["place"]

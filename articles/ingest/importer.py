@@ -5,7 +5,7 @@ needs the database: which places, organisations, events and topics the text
 names, whether the page was imported before (the unique fingerprint has the last
 word when two imports run at once), and the draft itself, every value cut to what a
 story holds (``limits``, ``fit_to_story``). An import never publishes: an editor
-checks the draft and the suggestions first.
+checks the draft and the suggestions first: it waits in the review queue.
 """
 
 import datetime as dt
@@ -258,6 +258,9 @@ def article_import(
         original_text=text,
         import_fingerprint=preview.fingerprint,
         import_flags=flags,
+        # Imported drafts wait in the review queue like a contributor's (docs/editors.md).
+        created_by=editor,
+        submitted_at=timezone.now(),
     )
     try:
         with transaction.atomic():

@@ -9,7 +9,7 @@ from .base import Publishable, PublishableQuerySet, Status, alias_list, unique_s
 from .events import Event, EventOrganiser, EventQuerySet, OrganiserRole
 from .organisations import Organisation, OrganisationKind, OrganisationQuerySet
 from .places import Place, PlaceKind, PlaceQuerySet
-from .stories import BODY_EXTENSIONS, Article, ArticleQuerySet
+from .stories import BODY_EXTENSIONS, Article, ArticleQuerySet, DailyReads
 from .topics import TaggedArticle, Topic
 from .versions import ContentState, ContentVersion
 
@@ -18,6 +18,7 @@ __all__ = [
     "ContentState",
     "ContentVersion",
     "Article",
+    "DailyReads",
     "ArticleQuerySet",
     "Event",
     "EventOrganiser",

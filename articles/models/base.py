@@ -10,6 +10,7 @@ import functools
 from django.core.exceptions import ValidationError
 from django.core.signals import setting_changed
 from django.db import models
+from django.db.models import Q
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -51,14 +52,41 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+def still_up(now):
+    """No take-down time, or one still to come."""
+    return Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now)
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
-        # A future published_at means "scheduled": decided at query time, no cron job.
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+        # A future published_at means "scheduled", a past unpublish_at "taken down":
+        # both decided at query time, no cron job.
+        now = timezone.now()
+        return self.filter(still_up(now), status=Status.PUBLISHED, published_at__lte=now)
 
     def scheduled(self):
         """Published, but not yet: their time is still to come."""
         return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def taken_down(self):
+        """Published, and their take-down time has passed."""
+        return self.filter(status=Status.PUBLISHED, unpublish_at__lte=timezone.now())
+
+    def next_change(self):
+        """The next time one of these appears or disappears without any write, or None."""
+        now = timezone.now()
+        times = [
+            self.scheduled()
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first(),
+            self.filter(status=Status.PUBLISHED, unpublish_at__gt=now)
+            .order_by("unpublish_at")
+            .values_list("unpublish_at", flat=True)
+            .first(),
+        ]
+        times = [t for t in times if t is not None]
+        return min(times) if times else None
 
 
 class Publishable(models.Model):
@@ -78,16 +106,44 @@ class Publishable(models.Model):
         ),
     )
 
+    unpublish_at = models.DateTimeField(
+        _("take-down time"),
+        null=True,
+        blank=True,
+        validators=[validate_sane_date],
+        help_text=_("Optional: readers no longer see the item from this time on."),
+    )
+
     class Meta:
         abstract = True
 
+    def clean(self):
+        super().clean()
+        if self.unpublish_at and self.published_at and self.unpublish_at <= self.published_at:
+            raise ValidationError(
+                {"unpublish_at": _("The take-down time must come after the publication time.")}
+            )
+
     @property
     def is_published(self):
-        return self.status == Status.PUBLISHED and self.published_at <= timezone.now()
+        now = timezone.now()
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at <= now
+            and (self.unpublish_at is None or self.unpublish_at > now)
+        )
 
     @property
     def is_scheduled(self):
         return self.status == Status.PUBLISHED and self.published_at > timezone.now()
+
+    @property
+    def is_taken_down(self):
+        return (
+            self.status == Status.PUBLISHED
+            and self.unpublish_at is not None
+            and self.unpublish_at <= timezone.now()
+        )
 
 
 class SluggedModel(models.Model):

@@ -2,8 +2,12 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from .. import images
 from .base import InPlaceQuerySet, SluggedModel, alias_list, unique_slug, url_of
 from .places import Place
 
@@ -49,9 +53,16 @@ class Organisation(SluggedModel):
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    logo = images.PictureField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        validators=[images.validate_logo],
+        help_text=_("PNG (transparent background) or JPEG, at least 32 pixels on each side."),
+    )
 
     objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("organisation")
@@ -80,3 +91,10 @@ class Organisation(SluggedModel):
     @property
     def alias_list(self):
         return alias_list(self.aliases)
+
+
+@receiver(post_save, sender=Organisation, dispatch_uid="articles.make_logo_renditions")
+def make_logo_renditions(sender, instance, raw=False, update_fields=None, **kwargs):
+    """The logo's renditions are made when the organisation is saved (articles/images.py)."""
+    if instance.logo and not raw and (update_fields is None or "logo" in update_fields):
+        images.make_renditions_on_commit(instance.logo, images.LOGO_RENDITIONS)

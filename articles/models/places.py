@@ -5,6 +5,7 @@ from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .base import SluggedModel, alias_list, unique_slug, url_of
 
@@ -74,11 +75,16 @@ class Place(SluggedModel):
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
 
     objects = PlaceQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["path", "depth"])
 
     class Meta:
         verbose_name = _("place")
         verbose_name_plural = _("places")
         ordering = ["path"]
+        permissions = [
+            # Editors add towns and zones; the tree above them is the administrators'.
+            ("manage_place_tree", _("Can change provinces, cities and counties")),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(slug=""), name="place_slug_not_empty"),
         ]

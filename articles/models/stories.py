@@ -4,17 +4,19 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import connection, models, transaction
 from django.db.models import Q
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from .. import search
+from .. import images, search
 from ..text import han_chars, pinyin_slug
 from .base import InPlaceQuerySet, Publishable, PublishableQuerySet, SluggedModel, Status, url_of
 from .events import Event
@@ -189,7 +191,21 @@ class Article(Publishable, SluggedModel):
             "characters of text: split a longer document into several stories."
         ),
     )
-    cover = models.ImageField(_("cover image"), upload_to=cover_path, blank=True)
+    # Checked on upload and served only as renditions (articles/images.py, docs/images.md).
+    cover = images.PictureField(
+        _("cover image"),
+        upload_to=cover_path,
+        blank=True,
+        width_field="cover_width",
+        height_field="cover_height",
+        validators=[images.validate_cover],
+        help_text=_(
+            "JPEG, PNG, WebP or GIF, at most 10 MB and 40 megapixels, at least 300 pixels "
+            "wide. Readers get resized copies, never this file."
+        ),
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_alt = models.CharField(
         _("cover description"),
         max_length=200,
@@ -272,16 +288,56 @@ class Article(Publishable, SluggedModel):
         blank=True,
         help_text=_("What the importer could not clean by itself; check these passages."),
     )
+    # The review (docs/editors.md): who wrote the draft, when it was submitted for
+    # review (a draft with a submission time waits in the queue), and the editor's
+    # comment when it was sent back.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="created_articles",
+    )
+    submitted_at = models.DateTimeField(
+        _("submitted for review"), null=True, blank=True, editable=False
+    )
+    review_note = models.TextField(_("editor's comment"), blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent back by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("sent back"), null=True, blank=True, editable=False)
     view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    # Every change, with who made it; not the counters nor what only the importer writes.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "view_count",
+            "original_text",
+            "import_flags",
+            "import_fingerprint",
+            "updated_at",
+        ],
+        m2m_fields=[organisations],
+    )
 
     class Meta:
         verbose_name = _("story")
         verbose_name_plural = _("stories")
         ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("publish_article", _("Can publish, schedule and take down stories")),
+        ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["status", "-view_count"], name="article_status_views_idx"),
@@ -291,6 +347,11 @@ class Article(Publishable, SluggedModel):
                 fields=["-published_at"],
                 condition=Q(featured=True),
                 name="article_featured_pub_idx",
+            ),
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(submitted_at__isnull=False),
+                name="article_review_queue_idx",
             ),
         ]
         constraints = [
@@ -308,6 +369,18 @@ class Article(Publishable, SluggedModel):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.cover and not self.cover_alt.strip():
+            raise ValidationError(
+                {
+                    "cover_alt": _(
+                        "Describe this picture: what it shows, for readers who cannot see it "
+                        "(screen readers read it aloud)."
+                    )
+                }
+            )
 
     def make_slug(self):
         # Not unique: stories are found by id, the slug only makes the address readable.
@@ -327,15 +400,47 @@ class Article(Publishable, SluggedModel):
     def editor_name(self):
         """The responsible editor's full name for readers, never the login name; a Chinese
         name family name first, without a space (王小明)."""
-        if not self.editor:
-            return ""
-        first, last = self.editor.first_name.strip(), self.editor.last_name.strip()
-        if first and last and han_chars(first + last):
-            return f"{last}{first}"
-        return self.editor.get_full_name()
+        return person_name(self.editor) if self.editor else ""
+
+
+def person_name(user):
+    """A person's full name as a Chinese reader writes it: family name first, without a
+    space (王小明); "" when the account has no name."""
+    first, last = user.first_name.strip(), user.last_name.strip()
+    if first and last and han_chars(first + last):
+        return f"{last}{first}"
+    return user.get_full_name()
+
+
+class DailyReads(models.Model):
+    """How many readers a story had on one day (Beijing time): the most-read lists of
+    a week. Written with the view counts (articles/readcounts.py)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="daily_reads")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("readers of a day")
+        verbose_name_plural = _("readers per day")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="daily_reads_unique"),
+        ]
+        indexes = [models.Index(fields=["day"], name="daily_reads_day_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} {self.day}: {self.views}"
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="articles.unindex_deleted_article")
 def unindex_deleted_article(sender, instance, **kwargs):
     """A deleted story leaves the search index, however it was deleted (one, or a queryset)."""
     search.unindex_article(instance.pk)
+
+
+@receiver(post_save, sender=Article, dispatch_uid="articles.make_cover_renditions")
+def make_cover_renditions(sender, instance, raw=False, update_fields=None, **kwargs):
+    """The cover's renditions, which readers get instead of the upload, are made when the
+    story is saved (after the commit; articles/images.py)."""
+    if instance.cover and not raw and (update_fields is None or "cover" in update_fields):
+        images.make_renditions_on_commit(instance.cover, images.COVER_RENDITIONS)

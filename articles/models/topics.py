@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from taggit.models import TagBase, TaggedItemBase
 
 from .base import url_of
@@ -14,6 +15,8 @@ class Topic(TagBase):
     featured = models.BooleanField(
         _("featured"), default=False, help_text=_("Shown on the front page and in menus.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("topic")

@@ -116,13 +116,8 @@ class ContentVersion(models.Model):
 
 
 def _next_publication():
-    times = [
-        model.objects.scheduled()
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-        for model in (Article, Event)
-    ]
+    """The next publication or take-down time still to come, of a story or an event."""
+    times = [model.objects.next_change() for model in (Article, Event)]
     times = [t for t in times if t is not None]
     return min(times) if times else None
 

@@ -7,13 +7,14 @@ markup is the one the templates had; change it here and in the CSS together.
 """
 
 from django import template
-from django.utils import dateformat, formats, timezone
+from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from ..models import url_of
 from ..models.stories import topic_links
+from .pictures import thumbnail_html
 
 register = template.Library()
 
@@ -53,16 +54,17 @@ def _article_item(article, heading, compact, source_label, topics_label):
     title = getattr(article, "title_html", None) or escape(article.title)
     local = timezone.localtime(article.published_at)
     day = escape(formats.date_format(local))
-    meta = [f'<time datetime="{dateformat.format(local, "c")}">{day}</time>']
+    meta = [f'<time datetime="{local.replace(microsecond=0).isoformat()}">{day}</time>']
     if article.place_id:
         place = article.place
         meta.append(f'· <a href="{escape(place.get_absolute_url())}">{escape(place.name)}</a>')
     if article.source:
         meta.append(f"· {source_label}: {escape(article.source)}")
+    href = escape(article.get_absolute_url())
     parts = [
         '<article class="article-item">',
-        f'<{heading} class="article-item-title"><a href="{escape(article.get_absolute_url())}">'
-        f"{title}</a></{heading}>",
+        thumbnail_html(article, href),
+        f'<{heading} class="article-item-title"><a href="{href}">{title}</a></{heading}>',
         f'<p class="meta">{" ".join(meta)}</p>',
     ]
     snippet = getattr(article, "snippet", None)

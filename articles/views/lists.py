@@ -8,7 +8,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy
 
-from .. import search
+from .. import roles, search
+from ..models import Article
 from .facets import cached
 
 #: Longer page numbers are not pages; they are refused before any query.
@@ -43,14 +44,15 @@ def page_meta(request, title, description="", *, image=None, og_type="website", 
 # --- Staff previews of drafts and scheduled items -------------------------------------------
 
 
-def can_preview(user, model):
-    """Staff who may view ``model`` in the admin also see its drafts on the site."""
-    opts = model._meta
-    return (
-        user.is_active
-        and user.is_staff
-        and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
-    )
+def can_preview(user, obj):
+    """Staff who may view ``obj`` in the admin also see it on the site before it is out;
+    a contributor only the stories they wrote (articles/roles.py)."""
+    opts = obj._meta
+    if not (user.is_active and user.is_staff):
+        return False
+    if isinstance(obj, Article):
+        return roles.can_view_story(user, obj)
+    return user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
 
 
 class PublishableDetailMixin:
@@ -61,7 +63,7 @@ class PublishableDetailMixin:
     not_found_message = gettext_lazy("Not found.")
 
     def check_visible(self, obj):
-        if not obj.is_published and not can_preview(self.request.user, type(obj)):
+        if not obj.is_published and not can_preview(self.request.user, obj):
             raise Http404(self.not_found_message)
         return obj
 

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
-from .. import search
+from .. import images, search
 from ..filters import OrganisationFilter
 from ..models import Article, Event, EventOrganiser, Organisation, OrganisationKind, Place
 from .facets import FacetCounter, cached
@@ -65,7 +65,7 @@ class OrganisationDetailView(DetailView):
                 organisation.name,
                 organisation.description
                 or f"{organisation.name}: {organisation.get_kind_display()}",
-                image=organisation.logo.url if organisation.logo else None,
+                image=images.logo_image(organisation),
             ),
             **kwargs,
         )

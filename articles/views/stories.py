@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from .. import readcounts, search
+from .. import images, readcounts, search
 from ..filters import ArticleFilter
 from ..models import Article, Place
 from .facets import FacetCounter
@@ -160,7 +160,7 @@ class ArticleDetailView(PublishableDetailMixin, DetailView):
                 self.request,
                 article.title,
                 article.summary or article.get_body_excerpt(60, truncate="…"),
-                image=article.cover.url if article.cover else None,
+                image=images.og_image(article),
                 og_type="article",
                 noindex=self.is_preview,
             ),

@@ -1,41 +1,23 @@
 """An editor posts a story in the admin; a reader finds it under its place's filter."""
 
-import importlib
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
 from articles.demo import load_demo
 from articles.models import Article, Organisation, Place, Status, Topic
 
-# The data migration that makes the 编辑 group, and the permissions it gives.
-editors_migration = importlib.import_module("articles.migrations.0002_editors_group")
-PASSWORD = "Guangxue-Bianji-2025!"
+from .roles import EDITORS, PASSWORD, role_group
+
 TITLE = "杜桥眼镜企业联合发布智能镜片团体标准"
 BODY_FIRST = "11月20日，杜桥眼镜行业协会联合八家企业发布智能镜片团体标准。"
 BODY_SECOND = "标准涵盖镜片光学性能与佩戴舒适度等十二项指标。"
 
 
 def editors_group():
-    """The 编辑 group as the data migration made it.
-
-    A transactional test empties every table when it ends (Django then recreates
-    only content types and permissions), so after one has run the group is made
-    again here from the migration's own list of permissions.
-    """
-    group, created = Group.objects.get_or_create(name=editors_migration.GROUP_NAME)
-    if created:
-        codenames = [
-            f"{action}_{model}"
-            for model, actions in editors_migration.PERMISSIONS.items()
-            for action in actions
-        ]
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
-        )
-    return group
+    """The 编辑 group as the data migrations made it (made again after a flush)."""
+    return role_group(EDITORS)
 
 
 @pytest.fixture

@@ -7,12 +7,19 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
 USERNAME = "editor"
+#: The demo's people, one per role (docs/editors.md): username, group, first name.
+DEMO_PEOPLE = (
+    ("writer", "撰稿", "演示撰稿"),
+    (USERNAME, "编辑", "演示编辑"),
+    ("siteadmin", "管理员", "演示管理员"),
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Make sure the demo editor exists in the 编辑 group and print its login. "
-        "The password is generated once and kept in var/demo-editor-password."
+        "Make sure the demo contributor (撰稿), editor (编辑) and site administrator (管理员) "
+        "exist in their groups and print their logins. The password, the same for the "
+        "three, is generated once and kept in var/demo-editor-password."
     )
 
     def handle(self, *args, **options):
@@ -25,25 +32,26 @@ class Command(BaseCommand):
             password_file.write_text(password + "\n")
             password_file.chmod(0o600)
 
-        user, created = get_user_model().objects.get_or_create(
-            username=USERNAME, defaults={"is_staff": True, "first_name": "演示编辑"}
-        )
-        if created:
-            user.set_password(password)
-            user.save()
-        user.groups.add(Group.objects.get(name="编辑"))
-        if not created and not user.check_password(password):
-            # Someone changed it on purpose: keep theirs.
-            password = "(changed since it was generated; unchanged by this command)"
-
-        self.stdout.write(
-            self.style.SUCCESS(
-                "\nEditors' room: http://127.0.0.1:{port}/admin/\n"
-                "  user:     {user}\n  password: {password}\n".format(
-                    port=options.get("port") or "<PORT>", user=USERNAME, password=password
-                )
+        lines = [f"\nEditors' room: http://127.0.0.1:{options.get('port') or '<PORT>'}/admin/"]
+        for username, group, first_name in DEMO_PEOPLE:
+            user, created = get_user_model().objects.get_or_create(
+                username=username,
+                defaults={
+                    "is_staff": True,
+                    "first_name": first_name,
+                    "email": f"{username}@example.com",
+                },
             )
-        )
+            if created:
+                user.set_password(password)
+                user.save()
+            user.groups.add(Group.objects.get(name=group))
+            shown = password
+            if not created and not user.check_password(password):
+                # Someone changed it on purpose: keep theirs.
+                shown = "(changed since it was generated; unchanged by this command)"
+            lines.append(f"  {group:<4} user: {username:<10} password: {shown}")
+        self.stdout.write(self.style.SUCCESS("\n".join(lines) + "\n"))
 
     def add_arguments(self, parser):
         parser.add_argument("--port", default="8000", help="Port shown in the printed address.")

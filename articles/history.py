@@ -1,0 +1,491 @@
+"""Versions of stories, events, organisations, places and topics (docs/history.md): their
+values, what changed between two, and reverting or restoring one. No admin here: the
+pages are articles/admin/history.py; who may do what is decided there and in
+articles/roles.py, and the text comparison is articles/history_diff.py.
+
+django-simple-history keeps a row per change. A revert or a restore goes through the
+model's own save(), so a story is sanitised and indexed and caches go stale as after any
+edit, and is itself recorded as a new version: nothing is lost.
+"""
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef
+from django.dispatch import receiver
+from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django_prose_editor.fields import ProseEditorField
+from simple_history.signals import post_create_historical_record
+from simple_history.utils import get_m2m_reverse_field_name
+
+from . import history_diff, roles
+from .models import Article, Status
+from .models.stories import person_name
+
+#: Larger ids are not ids of any version (and would overflow an integer column).
+MAX_ID = 2**31 - 1
+
+#: A story's review fields: like the publication fields, a contributor's revert keeps them.
+REVIEW_FIELDS = ("submitted_at", "review_note", "reviewed_by", "reviewed_at")
+#: Kept by the history but not shown as changes: a picture's size follows the picture, and
+#: the creation time never changes.
+HIDDEN_FIELDS = frozenset({"cover_width", "cover_height", "created_at"})
+#: Never set by a revert: who wrote a story is not an editorial choice, and the creation
+#: time is the database's.
+NEVER_REVERTED = frozenset({"created_by", "created_at", "cover_width", "cover_height"})
+
+#: How a change reason written here starts; the rest is the version it went back to.
+REVERT_REASON, RESTORE_REASON = "revert:", "restore:"
+
+
+# --- Which version an instance was last saved as ---------------------------------------------
+
+
+@receiver(post_create_historical_record, dispatch_uid="articles.history.last_record")
+def _remember_last_record(sender, instance, history_instance, **kwargs):
+    # Lets the admin complete the version a save just made with the links set after it
+    # (save_related), so one save is one version rather than one per link change.
+    instance._history_last_record = history_instance
+
+
+def _save_links_into_version(obj, links):
+    """Set ``obj``'s versioned many-to-many ``links`` ({field name: ids}) without the
+    versions each change would make, then copy them into the version ``obj``'s last save
+    made."""
+    obj.skip_history_when_saving = True
+    try:
+        for name, ids in links.items():
+            getattr(obj, name).set(ids)
+    finally:
+        del obj.skip_history_when_saving
+    copy_links_into(getattr(obj, "_history_last_record", None), obj)
+
+
+def copy_links_into(record, obj):
+    """Make ``record``'s copies of the many-to-many links those ``obj`` has now."""
+    if record is None:
+        return
+    for m2m_field in type(record)._history_m2m_fields:
+        m2m_model = getattr(type(record), m2m_field.name).model
+        through = m2m_field.remote_field.through
+        attnames = [f.attname for f in through._meta.concrete_fields]
+        rows = through.objects.filter(**{m2m_field.m2m_field_name(): obj.pk})
+        m2m_model.objects.filter(history=record).delete()
+        m2m_model.objects.bulk_create(
+            m2m_model(history=record, **{name: getattr(row, name) for name in attnames})
+            for row in rows
+        )
+
+
+# --- Values of a version ---------------------------------------------------------------------
+
+
+@cache
+def tracked_fields(model):
+    """The fields of ``model`` its history keeps and shows, many-to-many links included,
+    in the order they are declared (not the id, not ``HIDDEN_FIELDS``)."""
+    history_model = model.history.model
+    kept = {f.attname for f in history_model._meta.concrete_fields}
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if f.attname in kept and not f.primary_key and f.name not in HIDDEN_FIELDS
+    ]
+    links = list(getattr(history_model, "_history_m2m_fields", []))
+    return tuple(sorted(fields + links, key=lambda f: f.creation_counter))
+
+
+def is_link(model_field):
+    return model_field.many_to_many
+
+
+def values_of(obj, fields, links=None):
+    """{field name: raw value} of a live object or a historical version: the id of a
+    related row, a file's name, the set of linked ids (from ``links`` when given)."""
+    values = {}
+    for f in fields:
+        if is_link(f):
+            if links is not None:
+                values[f.name] = links.get(f.name, frozenset())
+            else:
+                values[f.name] = frozenset(getattr(obj, f.name).values_list("pk", flat=True))
+            continue
+        value = getattr(obj, f.attname)
+        if isinstance(f, models.FileField):
+            value = getattr(value, "name", value) or ""
+        values[f.name] = value
+    return values
+
+
+def links_of_versions(model, records):
+    """{version id: {link field name: frozenset of ids}} for many versions in one query per
+    link field (a story's organisations)."""
+    result = {record.pk: {} for record in records}
+    history_model = model.history.model
+    for m2m_field in getattr(history_model, "_history_m2m_fields", []):
+        m2m_model = getattr(history_model, m2m_field.name).model
+        target = f"{get_m2m_reverse_field_name(m2m_field)}_id"
+        pairs = {pk: set() for pk in result}
+        rows = m2m_model.objects.filter(history_id__in=list(result)).values_list(
+            "history_id", target
+        )
+        for history_id, target_id in rows:
+            pairs[history_id].add(target_id)
+        for pk, ids in pairs.items():
+            result[pk][m2m_field.name] = frozenset(ids)
+    return result
+
+
+def user_label(user):
+    """A person as the editors know them: the full name (a Chinese one family name first)
+    with the login name, or the login name alone."""
+    if user is None:
+        return _("nobody (a script or an import)")
+    name = person_name(user).strip()
+    username = user.get_username()
+    return f"{name} ({username})" if name and name != username else username
+
+
+def related_names(fields, value_maps):
+    """{(related model, id): name} for every related row any of ``value_maps`` refers to:
+    one query per related model."""
+    wanted: dict[type, set] = {}
+    for f in fields:
+        if not (f.many_to_one or f.one_to_one or f.many_to_many):
+            continue
+        ids = wanted.setdefault(f.related_model, set())
+        for values in value_maps:
+            value = values.get(f.name)
+            if isinstance(value, frozenset):
+                ids.update(value)
+            elif value is not None:
+                ids.add(value)
+    names = {}
+    user_model = get_user_model()
+    for related_model, ids in wanted.items():
+        ids.discard(None)
+        if not ids:
+            continue
+        for row in related_model._default_manager.filter(pk__in=ids):
+            label = user_label(row) if related_model is user_model else str(row)
+            names[(related_model, row.pk)] = label
+    return names
+
+
+def name_of(f, value, names):
+    if value is None:
+        return ""
+    name = names.get((f.related_model, value))
+    if name is None:
+        return _("#%(id)s (no longer exists)") % {"id": value}
+    return name
+
+
+def display_value(f, value, names):
+    """A raw value as an editor reads it: names for related rows, labels for choices."""
+    if value is None or value == "":
+        return ""
+    if f.many_to_one or f.one_to_one:
+        return name_of(f, value, names)
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(f, models.BooleanField):
+        return _("Yes") if value else _("No")
+    if isinstance(f, models.DateTimeField):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(f, models.DateField):
+        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(f, models.TimeField):
+        return formats.time_format(value, "TIME_FORMAT")
+    return str(value)
+
+
+@dataclass
+class FieldChange:
+    """One changed field: ``kind`` says how the template shows it ("text": the two sides
+    marked; "body": compared paragraphs; "links": names removed and added; "value": the
+    two values)."""
+
+    name: str
+    label: str
+    kind: str
+    old: str = ""
+    new: str = ""
+    rows: list = field(default_factory=list)
+    links: history_diff.ListDiff | None = None
+    note: str = ""
+
+
+def _is_text(f):
+    return isinstance(f, models.CharField | models.TextField) and not f.choices
+
+
+def field_changes(fields, old, new, names):
+    """What differs between the value maps ``old`` and ``new``, field by field."""
+    changes = []
+    changed = set(history_diff.changed_fields(old, new, [f.name for f in fields]))
+    for f in fields:
+        if f.name not in changed:
+            continue
+        before, after = old.get(f.name), new.get(f.name)
+        label = capfirst(str(f.verbose_name))
+        if is_link(f):
+            links = history_diff.list_diff(
+                [name_of(f, pk, names) for pk in before or ()],
+                [name_of(f, pk, names) for pk in after or ()],
+            )
+            changes.append(FieldChange(f.name, label, "links", links=links))
+        elif isinstance(f, ProseEditorField):
+            rows = history_diff.paragraphs_diff(
+                history_diff.html_paragraphs(before or ""),
+                history_diff.html_paragraphs(after or ""),
+            )
+            note = ""
+            if all(row.kind in ("equal", "skipped") for row in rows):
+                note = _("Only the formatting changed, not the text.")
+            changes.append(
+                FieldChange(f.name, label, "body", rows=[_safe_row(r) for r in rows], note=note)
+            )
+        elif _is_text(f):
+            # history_diff escapes every character of the texts it marks.
+            diff = history_diff.inline_diff(str(before or ""), str(after or ""))
+            old_html, new_html = mark_safe(diff.old_html), mark_safe(diff.new_html)
+            changes.append(FieldChange(f.name, label, "text", old_html, new_html))
+        else:
+            changes.append(
+                FieldChange(
+                    f.name,
+                    label,
+                    "value",
+                    display_value(f, before, names),
+                    display_value(f, after, names),
+                )
+            )
+    return changes
+
+
+def _safe_row(row):
+    # history_diff escapes every character of the text it marks.
+    return {
+        "kind": row.kind,
+        "old": mark_safe(row.old_html),
+        "new": mark_safe(row.new_html),
+        "skipped": row.skipped,
+    }
+
+
+def describe(record):
+    """What kind of change a version was, in words."""
+    reason = record.history_change_reason or ""
+    if reason.startswith(REVERT_REASON):
+        return _("Reverted to an earlier version")
+    if reason.startswith(RESTORE_REASON):
+        return _("Restored after deletion")
+    return {"+": _("Added"), "~": _("Edited"), "-": _("Deleted")}.get(
+        record.history_type, record.history_type
+    )
+
+
+def reason_of(record):
+    """The words a change was saved with (submitted for review, sent back …), if any."""
+    reason = record.history_change_reason or ""
+    if reason.startswith((REVERT_REASON, RESTORE_REASON)):
+        return ""
+    return reason
+
+
+# --- Revert and restore ----------------------------------------------------------------------
+
+
+@dataclass
+class RevertPlan:
+    """What a revert of ``obj`` to ``record`` would do: the values it sets, the links it
+    sets, the changes as shown, what it keeps and why, and why it cannot be done."""
+
+    values: dict
+    links: dict
+    changes: list
+    kept: list
+    errors: list
+
+
+def _exists(related_model, pk):
+    return related_model._default_manager.filter(pk=pk).exists()
+
+
+def _file_exists(f, name):
+    try:
+        return f.storage.exists(name)
+    except Exception:  # noqa: BLE001 - a storage that cannot tell: do not rely on the file
+        return False
+
+
+def plan_revert(obj, record, user):
+    """Compare ``obj`` as it is with the version ``record`` and decide, field by field,
+    what a revert by ``user`` sets (never ``NEVER_REVERTED``; for a story, a contributor
+    never the publication and review fields; never a link to a row that is gone or a
+    picture file that was removed)."""
+    model = type(obj)
+    fields = tracked_fields(model)
+    links = links_of_versions(model, [record])[record.pk]
+    current = values_of(obj, fields)
+    target = values_of(record, fields, links)
+    restricted = set()
+    if isinstance(obj, Article) and not roles.can_publish(user):
+        restricted = set(roles.PUBLICATION_FIELDS) | set(REVIEW_FIELDS)
+    values, set_links, kept = {}, {}, []
+    result = dict(current)
+    for f in fields:
+        name = f.name
+        if name in NEVER_REVERTED or current[name] == target[name]:
+            continue
+        label = capfirst(str(f.verbose_name))
+        if name in restricted:
+            kept.append((label, _("Only editors may change the publication and review fields.")))
+            continue
+        value = target[name]
+        if is_link(f):
+            alive = set(
+                f.related_model._default_manager.filter(pk__in=value).values_list("pk", flat=True)
+            )
+            if alive != set(value):
+                kept.append((label, _("Some of them no longer exist and are left out.")))
+            if alive != set(current[name]):
+                set_links[name] = alive
+                result[name] = frozenset(alive)
+            continue
+        if (
+            (f.many_to_one or f.one_to_one)
+            and value is not None
+            and not _exists(f.related_model, value)
+        ):
+            kept.append((label, _("The earlier choice no longer exists; it stays as it is.")))
+            continue
+        if isinstance(f, models.FileField) and value and not _file_exists(f, value):
+            kept.append((label, _("The earlier file is no longer stored; it stays as it is.")))
+            continue
+        values[f.attname] = value
+        result[name] = value
+    names = related_names(fields, [current, result])
+    changes = field_changes(fields, current, result, names)
+    return RevertPlan(values, set_links, changes, kept, errors=[])
+
+
+def _apply_values(obj, values):
+    for attname, value in values.items():
+        setattr(obj, attname, value)
+
+
+def check_revert(obj, plan):
+    """Validate ``obj`` as the plan would leave it (fields it changes, the model's own
+    rules, unique names): a slug another row took since, an end before a start. Returns
+    the messages; ``obj`` is left changed, so pass a copy."""
+    _apply_values(obj, plan.values)
+    changed = {f.name for f in type(obj)._meta.concrete_fields if f.attname in plan.values}
+    exclude = {f.name for f in type(obj)._meta.fields if f.name not in changed}
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as error:
+        return [
+            f"{capfirst(str(type(obj)._meta.get_field(name).verbose_name))}: {message}"
+            if name != "__all__" and name in changed
+            else message
+            for name, messages_ in error.message_dict.items()
+            for message in messages_
+        ]
+    return []
+
+
+def revert(obj, record, plan):
+    """Set ``obj`` to the version ``record`` as ``plan`` says, through the model's own
+    save() (sanitising, search index, caches), recorded as a new version."""
+    with transaction.atomic():
+        _apply_values(obj, plan.values)
+        obj._change_reason = f"{REVERT_REASON}{record.pk}"
+        # The version this save makes copies the links as they are now ...
+        obj.save()
+        if plan.links:
+            # ... and is then given the links of the version reverted to.
+            _save_links_into_version(obj, plan.links)
+    return obj
+
+
+def deleted_stories():
+    """The last deletion of each story that is still deleted, newest first."""
+    history_model = Article.history.model
+    later = history_model.objects.filter(id=OuterRef("id"), history_id__gt=OuterRef("history_id"))
+    return (
+        history_model.objects.filter(history_type="-")
+        .exclude(Exists(later))
+        .exclude(id__in=Article.objects.values("pk"))
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+
+
+@dataclass
+class RestorePlan:
+    values: dict
+    organisations: set
+    lost: list
+
+
+def plan_restore(record):
+    """A deleted story's last values as a draft, under its old id; links to rows deleted
+    since are left out and named in ``lost``."""
+    model_fields = [
+        f
+        for f in Article._meta.concrete_fields
+        if f.attname in {h.attname for h in type(record)._meta.concrete_fields}
+    ]
+    values = {f.attname: getattr(record, f.attname) for f in model_fields}
+    values["status"] = Status.DRAFT
+    values["submitted_at"] = None  # a restored story does not wait for review by surprise
+    lost = []
+    for f in model_fields:
+        value = values[f.attname]
+        if (f.many_to_one or f.one_to_one) and value is not None:
+            if not _exists(f.related_model, value):
+                values[f.attname] = None
+                lost.append(capfirst(str(f.verbose_name)))
+        elif isinstance(f, models.FileField) and value and not _file_exists(f, value):
+            values[f.attname] = ""
+            values["cover_width"] = values["cover_height"] = None
+            lost.append(capfirst(str(f.verbose_name)))
+    # The deletion's own version has no links (they go before the story does): the links
+    # are those of the version before it.
+    before = (
+        type(record)
+        .objects.filter(id=record.id, history_id__lt=record.history_id)
+        .exclude(history_type="-")
+        .order_by("-history_id")
+        .first()
+    )
+    wanted = set()
+    if before is not None:
+        wanted = set(links_of_versions(Article, [before])[before.pk].get("organisations", ()))
+    field_ = Article._meta.get_field("organisations")
+    organisations = set(
+        field_.related_model.objects.filter(pk__in=wanted).values_list("pk", flat=True)
+    )
+    if organisations != wanted:
+        lost.append(capfirst(str(field_.verbose_name)))
+    return RestorePlan(values, organisations, lost)
+
+
+def restore(record, plan):
+    """Recreate the deleted story of ``record`` as a draft with its old id."""
+    with transaction.atomic():
+        article = Article(**plan.values)
+        article._change_reason = f"{RESTORE_REASON}{record.pk}"
+        article.save(force_insert=True)
+        # created_at is set on insert; the story keeps the time it was first created.
+        Article.objects.filter(pk=article.pk).update(created_at=record.created_at)
+        _save_links_into_version(article, {"organisations": plan.organisations})
+    return article
