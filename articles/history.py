@@ -25,6 +25,7 @@ from simple_history.signals import post_create_historical_record
 from simple_history.utils import get_m2m_reverse_field_name
 
 from . import history_diff, roles
+from .ingest.typography import TYPOGRAPHY_REASON
 from .models import Article, Status
 from .models.stories import person_name
 
@@ -297,6 +298,8 @@ def reason_of(record):
     reason = record.history_change_reason or ""
     if reason.startswith((REVERT_REASON, RESTORE_REASON)):
         return ""
+    if reason == TYPOGRAPHY_REASON:
+        return _("Punctuation made full-width")
     return reason
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendars, feeds, views
 
 app_name = "articles"
 
@@ -23,4 +23,27 @@ urlpatterns = [
     ),
     path("events/", views.EventListView.as_view(), name="event-list"),
     path("events/<str:slug>/", views.EventDetailView.as_view(), name="event-detail"),
+    # Feeds and calendars to subscribe to (docs/feeds.md).
+    path("feeds/stories.xml", feeds.StoryFeed(), name="feed-rss"),
+    path("feeds/stories.atom", feeds.StoryAtomFeed(), name="feed-atom"),
+    path("feeds/events.ics", calendars.events_calendar, name="events-calendar"),
+    path("places/<str:slug>/feed.xml", feeds.PlaceFeed(), name="place-feed-rss"),
+    path("places/<str:slug>/feed.atom", feeds.PlaceAtomFeed(), name="place-feed-atom"),
+    path("places/<str:slug>/events.ics", calendars.place_calendar, name="place-calendar"),
+    path("topics/<str:slug>/feed.xml", feeds.TopicFeed(), name="topic-feed-rss"),
+    path("topics/<str:slug>/feed.atom", feeds.TopicAtomFeed(), name="topic-feed-atom"),
+    path(
+        "organisations/<str:slug>/feed.xml", feeds.OrganisationFeed(), name="organisation-feed-rss"
+    ),
+    path(
+        "organisations/<str:slug>/feed.atom",
+        feeds.OrganisationAtomFeed(),
+        name="organisation-feed-atom",
+    ),
+    path(
+        "organisations/<str:slug>/events.ics",
+        calendars.organisation_calendar,
+        name="organisation-calendar",
+    ),
+    path("events/<str:slug>.ics", calendars.event_calendar, name="event-calendar"),
 ]

@@ -69,6 +69,9 @@ PAGES = [
     Page("search-common", "/search/?q={q_common}", target=50),
     Page("search-1pct", "/search/?q={q_1pct}"),
     Page("search-rare", "/search/?q={q_rare}"),
+    Page("sitemap-index", "/sitemap.xml"),
+    # 10,000 addresses a page, made once per change and read by crawlers now and then.
+    Page("sitemap-stories", "/sitemap-stories.xml", target=10),
 ]
 MODES = {"uncached": 0, "cached": 300}  # PAGE_CACHE_SECONDS
 

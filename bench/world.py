@@ -143,10 +143,12 @@ def _organiser_pairs():
 
 def _topics(rng):
     from articles.models import Topic  # noqa: PLC0415
+    from articles.text import sort_key  # noqa: PLC0415
 
     have = list(Topic.objects.order_by("pk"))
     names = {t.name for t in have}
-    new = [Topic(name=n, slug=n) for n in MORE_TOPICS if n not in names]
+    # bulk_create skips save(): the pinyin sort key is filled here (docs/ordering.md).
+    new = [Topic(name=n, slug=n, sort_key=sort_key(n)) for n in MORE_TOPICS if n not in names]
     Topic.objects.bulk_create(new[: max(0, TOPICS - len(have))])
     # The demo's featured topics stay on top: the common topic is a real one (眼镜).
     return sorted(Topic.objects.all(), key=lambda t: (not t.featured, rng.random()))
@@ -158,6 +160,7 @@ def _pick(rng, items, cum):
 
 def _organisations(rng, places, n_clusters):
     from articles.models import Organisation  # noqa: PLC0415
+    from articles.text import sort_key  # noqa: PLC0415
 
     names = set(Organisation.objects.values_list("name", flat=True))
     cluster_cum = zipf_cum(n_clusters, offset=1.5, power=1.1)
@@ -189,7 +192,12 @@ def _organisations(rng, places, n_clusters):
         short_name = brand if kind == "company" else ""
         new.append(
             Organisation(
-                name=name, slug=f"bench-org-{i}", kind=kind, place=place, short_name=short_name
+                name=name,
+                slug=f"bench-org-{i}",
+                kind=kind,
+                place=place,
+                short_name=short_name,
+                sort_key=sort_key(name),
             )
         )
     Organisation.objects.bulk_create(new)

@@ -8,9 +8,12 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control, never_cache
+
+from articles.views.lists import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +36,8 @@ def robots_txt(request):
         "Disallow: /i18n/",
         "Disallow: /language/",
         "Disallow: /script/",
+        # Absolute, as the protocol asks (articles/sitemaps.py).
+        f"Sitemap: {absolute_url(request, reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

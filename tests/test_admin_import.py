@@ -33,7 +33,7 @@ DEMO = Path(__file__).resolve().parents[1] / "articles" / "demo"
 LINHAI = (DEMO / "raw" / "linhai-eyewear-forum.txt").read_text(encoding="utf-8")
 SHANGRAO = (DEMO / "raw" / "shangrao-optics-conference.txt").read_text(encoding="utf-8")
 LINHAI_GOLDEN = (DEMO / "golden" / "linhai-eyewear-forum.txt").read_text(encoding="utf-8")
-LINHAI_TITLE = "浙江临海:匠心铸就“视”界之窗 创新驱动产业腾飞"
+LINHAI_TITLE = "浙江临海：匠心铸就“视”界之窗 创新驱动产业腾飞"
 ISLAND = "?qū)<摇⑵髽I(yè)"
 
 SHORT = (

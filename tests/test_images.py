@@ -446,7 +446,9 @@ def test_og_image_is_the_link_preview_rendition(client, covered):
 def test_a_story_without_a_cover_renders_without_pictures(client):
     article = ArticleFactory()
     html = page(client, article.get_absolute_url())
-    assert "<picture" not in html and "og:image" not in html
+    assert "<picture" not in html
+    # The link preview falls back to the site's default share image (docs/seo.md).
+    assert "/static/img/share-1200x630.png" in html and "/media/" not in html
     assert "<picture" not in page(client, "/articles/")
 
 

@@ -19,6 +19,7 @@ from articles.ingest.htmltext import looks_like_html
 from articles.ingest.phrases import override_variants, simplify
 from articles.ingest.pinyin import FLAG, KEEP, REMOVE, judge_annotation
 from articles.ingest.textspans import split_long_line
+from articles.ingest.typography import full_width
 from articles.text import han_chars, to_simplified
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,8 +63,8 @@ def test_linhai_body_equals_the_golden_file(linhai):
 
 
 def test_linhai_title_credit_and_chrome(linhai):
-    # As written in the text (ASCII colon); the caller may normalise it.
-    assert linhai.title == "浙江临海:匠心铸就“视”界之窗 创新驱动产业腾飞"
+    # The text's ASCII colon made full-width (typography).
+    assert linhai.title == "浙江临海：匠心铸就“视”界之窗 创新驱动产业腾飞"
     assert linhai.credit == "临海市委宣传部"
     assert [r.text for r in linhai.removals_of("credit")] == ["(图片由临海市委宣传部授权提供)"]
     assert [r.text for r in linhai.removals_of("chrome")] == ["首页 资讯 正文", "体育正文 66 0"]
@@ -87,7 +88,7 @@ def test_linhai_pinyin(linhai):
     assert linhai.flags_of("pinyin") == []
     assert linhai.flags_of("mojibake") == []
     text = linhai.text
-    assert "台州(杜桥)国际眼镜展" in text
+    assert "台州（杜桥）国际眼镜展" in text
     assert "“TOP10”" in text and "AI儿童眼镜" in text
 
 
@@ -120,7 +121,7 @@ def test_shangrao_pinyin_and_the_mojibake_island(shangrao):
 
 
 def test_shangrao_keeps_real_parentheses_and_converts(shangrao):
-    assert "应用光学技术江西省重点实验室(上饶师范学院)联合主办" in shangrao.text
+    assert "应用光学技术江西省重点实验室（上饶师范学院）联合主办" in shangrao.text
     assert "着力解决" in shangrao.text  # phrases.txt: 著力 → 着力
     assert shangrao.was_traditional
     # No title line in this page: the caller asks the editor.
@@ -206,7 +207,7 @@ def test_design_annotations_are_removed(text, cleaned):
 @pytest.mark.parametrize("text", DESIGN_KEPT)
 def test_design_parentheses_are_kept(text):
     result = clean(text)
-    assert result.text == text
+    assert result.text == full_width(text)
     assert result.removals == []
 
 
@@ -381,7 +382,7 @@ def test_more_annotations_are_removed(text, why):
 @pytest.mark.parametrize(("text", "why"), MORE_KEPT, ids=[w for _t, w in MORE_KEPT])
 def test_more_parentheses_are_kept(text, why):
     result = clean(text)
-    assert result.text == to_simplified(text), why
+    assert result.text == full_width(to_simplified(text)), why
     assert result.removals == [], why
 
 
@@ -452,7 +453,7 @@ def test_meta_lines_go_to_fields():
     )
     result = clean(text)
     assert result.title == "光学产业交流会在上饶召开"
-    assert result.paragraphs == ["近日,交流会在上饶召开。"]
+    assert result.paragraphs == ["近日，交流会在上饶召开。"]
     assert result.source == "上饶日报"
     assert result.author == "张三"
     assert result.original_title == "全国光学元器件交流会召开"
@@ -477,7 +478,7 @@ def test_urls_caption_lines_and_event_sites():
     assert result.paragraphs == [
         "博览会在深圳开幕。",
         "图：开幕式现场。",
-        "网址:https://www.cioe.cn",
+        "网址：https://www.cioe.cn",
     ]
     assert result.credit == ""
 
@@ -488,8 +489,8 @@ def test_a_time_line_in_the_body_stays():
     result = clean(text)
     assert result.paragraphs == [
         "展会将在深圳举行。",
-        "时间:9月10日至12日",
-        "地点:深圳国际会展中心",
+        "时间：9月10日至12日",
+        "地点：深圳国际会展中心",
     ]
 
 
@@ -517,7 +518,7 @@ def test_credits(line, credit):
 def test_not_credits(text):
     result = clean(text)
     assert result.credit == ""
-    assert result.text == text
+    assert result.text == full_width(text)
 
 
 @pytest.mark.parametrize(

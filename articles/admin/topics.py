@@ -116,7 +116,7 @@ def merge_selected(modeladmin, request, queryset):
     then merge the others into it."""
     if not modeladmin.has_merge_permission(request):
         raise PermissionDenied
-    topics = list(queryset.order_by("-n_articles", "name")[: MAX_MERGED + 1])
+    topics = list(queryset.order_by("-n_articles", "sort_key")[: MAX_MERGED + 1])
     if len(topics) < 2:
         modeladmin.message_user(
             request, gettext("Select at least two topics to merge."), messages.WARNING
@@ -133,7 +133,7 @@ def merge_selected(modeladmin, request, queryset):
     chosen = (
         Topic.objects.filter(pk__in=[t.pk for t in topics])
         .annotate(n_articles=story_count())
-        .order_by("-n_articles", "name")
+        .order_by("-n_articles", "sort_key")
     )
     if request.POST.get("post"):
         form = MergeForm(request.POST, topics=chosen)
@@ -229,7 +229,12 @@ class TopicAdmin(HistoryAdminMixin, admin.ModelAdmin):
     actions = [merge_selected]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_articles=story_count()).order_by("name")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_articles=story_count())
+            .order_by("sort_key", "pk")
+        )
 
     @admin.display(description=_("stories"), ordering="n_articles")
     def article_count(self, obj):

@@ -13,8 +13,9 @@ pinyin annotations (``pinyin``), page chrome (``chrome``), meta lines
 (``meta``), credit lines (``credits``), the title and its repeats
 (``titles``); what is left is body, without its inline credits, checked for
 mojibake (``mojibake``). Then long lines are split into paragraphs
-(``textspans``), everything is simplified (``phrases``) and a publication
-date is suggested (``dates``). The rules are described in
+(``textspans``), everything is simplified (``phrases``), ASCII punctuation in
+Chinese is made full-width (``typography``) and a publication date is suggested
+(``dates``). The rules are described in
 ``docs/import-cleaning.md``.
 """
 
@@ -37,6 +38,7 @@ from .pinyin import strip_pinyin
 from .results import CleanResult, Notes
 from .textspans import BLANK, Text, paragraphs_of, text_lines
 from .titles import Titles
+from .typography import punctuate
 
 __all__ = ["clean"]
 
@@ -148,6 +150,7 @@ def clean(
     for line in text_lines(result.source_text):
         cleaner.read(line)
     cleaner.finish()
+    punctuate(result)
 
     if page is not None:
         # What the page's tags say comes after its text: a link in the text wins,

@@ -66,6 +66,8 @@ class CleanResult:
     #: 原标题: the title the story first ran under
     original_title: str = ""
     was_traditional: bool = False
+    #: ASCII punctuation marks made full-width (typography.punctuate): a count, not removals
+    punctuation_fixed: int = 0
 
     @property
     def text(self) -> str:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .. import images
+from ..text import SORT_KEY_LENGTH, sort_key
 from .base import InPlaceQuerySet, SluggedModel, alias_list, unique_slug, url_of
 from .places import Place
 
@@ -53,6 +54,10 @@ class Organisation(SluggedModel):
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    #: The name in pinyin order (articles/text.py sort_key, docs/ordering.md), set on save.
+    sort_key = models.CharField(
+        _("sort key"), max_length=SORT_KEY_LENGTH, editable=False, default="", db_index=True
+    )
     logo = images.PictureField(
         _("logo"),
         upload_to="logos/",
@@ -62,19 +67,26 @@ class Organisation(SluggedModel):
     )
 
     objects = OrganisationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["sort_key"])
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        ordering = ["name"]
-        indexes = [models.Index(fields=["kind", "name"])]
+        ordering = ["sort_key", "pk"]
+        indexes = [models.Index(fields=["kind", "sort_key"], name="organisation_kind_order_idx")]
         constraints = [
             models.CheckConstraint(condition=~Q(slug=""), name="organisation_slug_not_empty"),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.sort_key = sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_key"}
+        super().save(*args, **kwargs)
 
     def make_slug(self):
         return unique_slug(

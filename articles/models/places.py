@@ -7,6 +7,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..text import SORT_KEY_LENGTH, sort_key
 from .base import SluggedModel, alias_list, unique_slug, url_of
 
 #: The deepest a place may sit below its province (0). Real trees are five levels deep;
@@ -73,9 +74,13 @@ class Place(SluggedModel):
     )
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    #: The name in pinyin order (articles/text.py sort_key); siblings are listed by it.
+    sort_key = models.CharField(
+        _("sort key"), max_length=SORT_KEY_LENGTH, editable=False, default=""
+    )
 
     objects = PlaceQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["path", "depth"])
+    history = HistoricalRecords(excluded_fields=["path", "depth", "sort_key"])
 
     class Meta:
         verbose_name = _("place")
@@ -96,6 +101,10 @@ class Place(SluggedModel):
         return unique_slug(Place, self.name, separator="", instance_pk=self.pk)
 
     def save(self, *args, **kwargs):
+        self.sort_key = sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_key"}
         with transaction.atomic():
             super().save(*args, **kwargs)
             self._update_path()

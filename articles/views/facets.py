@@ -1,12 +1,17 @@
 """Facet counts: for each choice of a filter, how many rows of the list it leads to.
 
-Built one way: ``grouped_counts`` is one grouped query over the rows a facet counts (the
-list with every other active filter applied, so each facet ignores its own filter and a
-reader sees what each choice gives), kept in the cache under the content version and the
-filters it depends on (``cached``), so a count is recomputed only after a change, past a
-scheduled publication, or for filters nobody asked for before. Every facet is a
-``Facet`` of ``FacetOption``s and every list renders them with the
-``facets`` template tag (articles/templatetags/portal.py). See docs/caching.md.
+Built one way: ``grouped_counts`` (``related_counts`` for topics and organisations) is one
+grouped query over the rows a facet counts (the list with every other active filter
+applied, so each facet ignores its own filter and a reader sees what each choice gives),
+kept in the cache under the content version and the filters it depends on (``cached``),
+so a count is recomputed only after a change, past a scheduled publication, or for filters
+nobody asked for before. Every facet is a ``Facet`` of ``FacetOption``s and every list
+renders them with the ``facets`` template tag (articles/templatetags/portal.py). See
+docs/caching.md.
+
+Names are listed in pinyin order (docs/ordering.md): places in tree order with each
+place's sub-places by pinyin (``in_tree_order``); a facet of topics or organisations takes
+the choices that lead to most rows, then lists them by pinyin; events stay newest first.
 
 A text search matching more than ``COUNT_CAP`` stories is the exception: counting every
 match of a common word costs too much even once, so its facets list the choices found
@@ -20,7 +25,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Count, F
 
 from ..models import Article, Event
 from ..search import COUNT_CAP
@@ -134,6 +141,59 @@ def grouped_counts(rows, *fields, order=(), limit=None):
     return [tuple(row) for row in query if row[0] not in (None, "")]
 
 
+def related_counts(rows, relation, *fields, limit=None):
+    """``(*fields, n)`` for the ``limit`` objects related to ``rows`` through ``relation``
+    (``topics``, ``organisations``: a model with a ``sort_key``) that most rows are linked
+    to (the first added when counts tie), in pinyin order: one query.
+
+    The rows are counted by the link table's column, which needs no join to the related
+    table for every row; only the objects counted are joined to it, for their fields, in
+    the same statement (an ORM queryset cannot join a grouped subquery, hence the SQL).
+    Measured at 100,000 stories, faster than grouping by the related fields themselves.
+    """
+    counted = (
+        rows.order_by()
+        .values(rid=F(f"{relation}__pk"))
+        .annotate(n=Count("pk"))
+        .filter(rid__isnull=False)
+        .order_by("-n", "rid")
+    )
+    if limit:
+        counted = counted[:limit]
+    connection = connections[counted.db]
+    try:
+        sql, params = counted.query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:  # rows that cannot match anything: a search that found nothing
+        return []
+    opts = rows.model._meta.get_field(relation).related_model._meta
+    qn = connection.ops.quote_name
+
+    def column(name):
+        return f"r.{qn(opts.get_field(name).column)}"
+
+    query = (
+        f"SELECT {', '.join(column(name) for name in fields)}, t.{qn('n')} FROM ({sql}) t "
+        f"INNER JOIN {qn(opts.db_table)} r ON {column(opts.pk.name)} = t.{qn('rid')} "
+        f"ORDER BY {column('sort_key')}, {column(opts.pk.name)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def in_tree_order(places):
+    """``places`` in tree order, each place's sub-places in pinyin order (by
+    ``Place.sort_key``, the id when names tie): one sort in Python, no query. A place
+    whose parent is not among ``places`` sorts among its siblings that are."""
+    keys = {place.pk: (place.sort_key, place.pk) for place in places}
+
+    def position(place):
+        # Ancestors left out of the list still keep their subtrees together, by id.
+        return [keys.get(pk, ("", pk)) for pk in (*place.ancestor_ids(), place.pk)]
+
+    return sorted(places, key=position)
+
+
 def place_counts(per_path, places):
     """Set ``place.n`` to the rows in each place or below it, from counts by
     materialised path (``grouped_counts(rows, "place__path")``); returns ``places``."""
@@ -150,17 +210,16 @@ def published_place_counts(request, model_rows, name):
     )
 
 
-def topic_counts(request):
-    """Every topic with published stories, most stories first: ``FacetOption``s with the
-    topic's slug as value (the topic list, the front page)."""
+def topic_counts(request, limit=None):
+    """The ``limit`` topics with most published stories (every topic with stories when
+    None), in pinyin order: ``FacetOption``s with the topic's slug as value (the topic
+    list, the front page)."""
 
     def compute():
-        published = Article.objects.published()
-        return grouped_counts(
-            published, "topics__slug", "topics__name", order=("-n", "topics__name")
-        )
+        return related_counts(Article.objects.published(), "topics", "slug", "name", limit=limit)
 
-    return [FacetOption(slug, name, n) for slug, name, n in cached(request, ("topics",), compute)]
+    counts = cached(request, ("topics-pinyin", limit), compute)
+    return [FacetOption(slug, name, n) for slug, name, n in counts]
 
 
 class FacetCounter:
@@ -199,12 +258,13 @@ class FacetCounter:
 
     def place(self, places, *, title):
         """Places (of the queryset ``places``) that lead to at least one row, in tree
-        order, indented by depth; the places are read only when the counts are."""
+        order with sub-places by pinyin, indented by depth; the places are read only when
+        the counts are."""
 
         def compute():
             rows, complete = self._rows("place")
             per_path = dict(grouped_counts(rows, "place__path"))
-            counted = place_counts(per_path, list(places))
+            counted = in_tree_order(place_counts(per_path, list(places)))
             return [(p.slug, p.name, p.n, p.depth) for p in counted if p.n], complete
 
         counts, complete = self._cached("place", compute)
@@ -216,11 +276,14 @@ class FacetCounter:
 
     def related(self, name, relation, *, title, label="name", limit):
         """Rows counted by a related object (``topics``, ``organisations``): its slug is
-        the value, its ``label`` the text; most rows first."""
-        text = f"{relation}__{label}"
-        counts, complete = self._counted(
-            name, (f"{relation}__slug", text), order=("-n", text), limit=limit
-        )
+        the value, its ``label`` the text; the ``limit`` choices with most rows, listed in
+        pinyin order."""
+
+        def compute():
+            rows, complete = self._rows(name)
+            return related_counts(rows, relation, "slug", label, limit=limit), complete
+
+        counts, complete = self._cached(name, compute)
         options = [FacetOption(value, label, n if complete else None) for value, label, n in counts]
         return self._facet(name, title, options, complete)
 

@@ -15,14 +15,15 @@ class HomeView(TemplateView):
         lead = list(published.filter(featured=True).newest_first().for_list()[:3])
         latest = list(published.exclude(pk__in=[a.pk for a in lead]).newest_first().for_list()[:10])
         per_path = published_place_counts(self.request, published, "stories")
-        clusters = place_counts(per_path, list(Place.objects.clusters()))
+        # A flat list of chips: by pinyin, wherever in the tree each cluster is.
+        clusters = place_counts(per_path, list(Place.objects.clusters().order_by("sort_key", "pk")))
         return super().get_context_data(
             lead=lead,
             latest=latest,
             most_read=list(published.most_read().only("pk", "slug", "title")[:5]),
             upcoming_events=list(Event.objects.published().upcoming().select_related("place")[:5]),
             clusters=[p for p in clusters if p.n] or clusters,
-            topics=topic_counts(self.request)[:20],
+            topics=topic_counts(self.request, limit=20),
             meta=page_meta(self.request, ""),
             **kwargs,
         )

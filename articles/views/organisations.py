@@ -1,13 +1,37 @@
 """Organisations: the directory with its filters, and one organisation."""
 
+import string
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Count
+from django.db.models.functions import Substr
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from .. import images, search
 from ..filters import OrganisationFilter
 from ..models import Article, Event, EventOrganiser, Organisation, OrganisationKind, Place
+from ..text import sort_letter
 from .facets import FacetCounter, cached
 from .lists import FilteredListMixin, page_meta
+
+#: The jump index: "#" (names that begin with a digit, which sort first) and A to Z.
+LETTERS = ("#", *string.ascii_uppercase)
+
+
+def letter_anchor(letter):
+    """The id of the heading a letter's organisations start under."""
+    return "letter-other" if letter == "#" else f"letter-{letter}"
+
+
+@dataclass
+class JumpLetter:
+    letter: str
+    #: where its first organisation is: "#letter-B" on this page, "?page=3#letter-B"
+    #: on another; "" when no organisation of the list starts with the letter
+    href: str
 
 
 class OrganisationListView(FilteredListMixin, ListView):
@@ -24,7 +48,70 @@ class OrganisationListView(FilteredListMixin, ListView):
         return Organisation.objects.all()
 
     def get_queryset(self):
-        return super().get_queryset().select_related("place").order_by("name")
+        return super().get_queryset().select_related("place").order_by("sort_key", "pk")
+
+    @cached_property
+    def letter_counts(self):
+        """{letter: organisations of the filtered list filed under it}: one grouped query
+        on the first character of the sort key, kept under the content version."""
+
+        def compute():
+            rows = (
+                self.object_list.order_by()
+                .annotate(initial=Substr("sort_key", 1, 1))
+                .values_list("initial")
+                .annotate(n=Count("pk"))
+            )
+            counts = dict.fromkeys(LETTERS, 0)
+            for initial, n in rows:
+                counts[sort_letter(initial)] += n
+            return counts
+
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return dict.fromkeys(LETTERS, 0)  # a 400 page: nothing listed, nothing kept
+        key = ("organisation-letters", self.filterset.key_without(None))
+        return cached(self.request, key, compute)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The letters add up to the count: the paginator need not count again.
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.count = sum(self.letter_counts.values())
+        return paginator
+
+    def jump_index(self, page):
+        """A ``JumpLetter`` per letter: "#" only when some name begins with a digit."""
+        others = [(k, v) for k, vs in self.request.GET.lists() if k != "page" for v in vs]
+        index, before = [], 0
+        for letter in LETTERS:
+            n = self.letter_counts[letter]
+            href = ""
+            if n:
+                number = before // page.paginator.per_page + 1
+                anchor = f"#{letter_anchor(letter)}"
+                if number == page.number:
+                    href = anchor
+                else:
+                    query = urlencode(others + ([("page", number)] if number > 1 else []))
+                    href = f"?{query}{anchor}" if query else f"{self.request.path}{anchor}"
+            if n or letter != "#":
+                index.append(JumpLetter(letter, href))
+            before += n
+        return index
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context.get("page_obj")
+        if page is None or kwargs.get("filter_errors"):
+            return context
+        groups = []
+        for organisation in context["organisations"]:
+            letter = sort_letter(organisation.sort_key)
+            if not groups or groups[-1][0] != letter:
+                groups.append((letter, letter_anchor(letter), []))
+            groups[-1][2].append(organisation)
+        context["letter_groups"] = groups
+        context["jump_index"] = self.jump_index(page)
+        return context
 
     def facets(self):
         counter = FacetCounter(self.request, self.filterset, list_name="organisations")

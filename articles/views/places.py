@@ -8,7 +8,14 @@ from django.views.generic import DetailView, TemplateView
 
 from .. import search
 from ..models import Article, Event, Organisation, Place
-from .facets import FacetOption, cached, grouped_counts, place_counts, published_place_counts
+from .facets import (
+    FacetOption,
+    cached,
+    in_tree_order,
+    place_counts,
+    published_place_counts,
+    related_counts,
+)
 from .lists import page_meta
 
 
@@ -18,7 +25,7 @@ class PlaceListView(TemplateView):
     def get_context_data(self, **kwargs):
         per_path = published_place_counts(self.request, Article.objects.published(), "stories")
         return super().get_context_data(
-            places=place_counts(per_path, list(Place.objects.all())),
+            places=place_counts(per_path, in_tree_order(list(Place.objects.all()))),
             meta=page_meta(
                 self.request,
                 gettext("Places and industry clusters"),
@@ -46,22 +53,25 @@ class PlaceDetailView(DetailView):
             self.request, ("place-count", place.pk), lambda: search.capped_count(articles)
         )
         stories = reverse("articles:article-list")
+        # The twelve topics with most stories here, listed by pinyin.
         topics = cached(
             self.request,
             ("place-topics", place.pk),
-            lambda: grouped_counts(
-                articles, "topics__slug", "topics__name", order=("-n", "topics__name"), limit=12
-            ),
+            lambda: related_counts(articles, "topics", "slug", "name", limit=12),
         )
         return super().get_context_data(
             ancestors=place.ancestors(),
-            children=place_counts(per_path, list(place.children.all())),
+            children=place_counts(per_path, list(place.children.order_by("sort_key", "pk"))),
             article_count=min(article_count, search.COUNT_CAP),
             article_count_capped=article_count > search.COUNT_CAP,
             articles=self.newest(published, place, 12),
             upcoming_events=list(events.upcoming()[:6]),
             past_events=list(events.past()[:6]),
-            organisations=list(Organisation.objects.in_place(place).select_related("place")[:15]),
+            organisations=list(
+                Organisation.objects.in_place(place)
+                .select_related("place")
+                .order_by("sort_key", "pk")[:15]
+            ),
             topics=[
                 FacetOption(
                     slug,

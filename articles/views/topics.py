@@ -14,7 +14,7 @@ class TopicListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         counts = {option.value: option.count for option in topic_counts(self.request)}
-        topics = list(Topic.objects.all())
+        topics = list(Topic.objects.order_by("sort_key", "pk"))
         for topic in topics:
             topic.n = counts.get(topic.slug, 0)
         return super().get_context_data(
