@@ -10,15 +10,13 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import calendars
-from articles.models import ContentVersion, Event
+from articles.models import Event
 
 from .factories import EventFactory, EventOrganiserFactory, OrganisationFactory
+from .helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -314,15 +312,6 @@ def test_a_calendar_of_nothing_is_a_404(client, fair, url):
 # --- Cost and caching -------------------------------------------------------------------
 
 
-def _count(client, url):
-    ContentVersion.current()
-    cache.clear()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
-
-
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
@@ -335,13 +324,13 @@ def _count(client, url):
     ],
 )
 def test_queries_do_not_grow_with_the_events(client, site, url, expected):
-    assert _count(client, url) == expected
+    assert count_queries(client, url) == expected
     for place in (site.places.duqiao, site.places.linhai, site.places.zone):
         for _ in range(4):
             event = EventFactory(place=place, start_time=dt.time(9))
             EventOrganiserFactory(event=event, organisation=site.association)
             EventOrganiserFactory(event=event, role="organiser")
-    assert _count(client, url) == expected
+    assert count_queries(client, url) == expected
 
 
 def test_calendars_are_served_from_the_page_cache(client, settings, fair):

@@ -9,16 +9,14 @@ from urllib.parse import quote
 
 import feedparser
 import pytest
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import feeds, images
-from articles.models import Article, ContentVersion
+from articles.models import Article
 from articles.templatetags.subscriptions import calendar_link, feed_link, feed_links
 
 from .factories import ArticleFactory, OrganisationFactory, TopicFactory
+from .helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -246,15 +244,6 @@ def test_a_scheduled_story_updated_before_it_appeared_is_updated_when_it_appears
 # --- Cost and caching -------------------------------------------------------------------
 
 
-def _count(client, url):
-    ContentVersion.current()
-    cache.clear()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
-
-
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
@@ -269,12 +258,12 @@ def _count(client, url):
 )
 def test_queries_do_not_grow_with_the_stories(client, site, url, expected):
     """One query for the topics of all the items, none per item (topic_links)."""
-    assert _count(client, url) == expected
+    assert count_queries(client, url) == expected
     for place in (site.places.duqiao, site.places.linhai, site.places.zhejiang):
         ArticleFactory.create_batch(
             5, place=place, topics=[site.glasses, site.lenses], organisations=[site.company]
         )
-    assert _count(client, url) == expected
+    assert count_queries(client, url) == expected
 
 
 def test_feeds_are_served_from_the_page_cache(client, settings, site):

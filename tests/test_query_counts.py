@@ -14,8 +14,6 @@ from urllib.parse import quote
 import pytest
 from django.contrib import admin
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from articles.models import ContentVersion
 
@@ -27,6 +25,7 @@ from .factories import (
     PlaceFactory,
     TopicFactory,
 )
+from .helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -47,15 +46,6 @@ def assert_queries(client, django_assert_num_queries):
         return response
 
     return check
-
-
-def count_queries(client, url):
-    ContentVersion.current()
-    cache.clear()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
 
 
 def stories(n, **kwargs):
