@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 
 from . import images
 from .models import Article, Organisation, Place, Topic, url_of
-from .models.stories import topic_links
+from .models.story_queries import topic_links
 from .views.lists import absolute_url
 
 #: Stories in a feed: a day or two of news at a busy time, enough for a reader who

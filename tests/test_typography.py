@@ -21,11 +21,9 @@ from articles.ingest.typography import (
     TYPOGRAPHY_REASON,
     apply_fixes,
     find_fixes,
-    fix_html,
     full_width,
-    html_text,
-    passages,
 )
+from articles.ingest.typography_html import fix_html, html_text, passages
 from articles.models import Article, ContentVersion
 
 from .factories import ArticleFactory

@@ -25,7 +25,6 @@ from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.http import Http404, HttpResponseRedirect
 from django.template.loader import select_template
 from django.template.response import TemplateResponse
@@ -37,30 +36,27 @@ from django.utils.translation import gettext as _
 from .. import history_diff, roles
 from ..history import (
     MAX_ID,
-    check_revert,
     copy_links_into,
-    deleted_stories,
     describe,
     field_changes,
     is_link,
     links_of_versions,
-    name_of,
-    plan_restore,
-    plan_revert,
     reason_of,
     related_names,
-    restore,
-    revert,
     tracked_fields,
     user_label,
     values_of,
 )
+from ..history_revert import (
+    check_revert,
+    plan_revert,
+    revert,
+)
 from ..models import Article, Place
+from .deleted_stories import DeletedStoriesMixin
 
 #: Versions per page of a history.
 HISTORY_PER_PAGE = 50
-#: Deleted stories per page.
-DELETED_PER_PAGE = 50
 
 
 # --- The admin -------------------------------------------------------------------------------
@@ -73,7 +69,7 @@ def _version_id(value):
     return int(value)
 
 
-class HistoryAdminMixin:
+class HistoryAdminMixin(DeletedStoriesMixin):
     """The history pages of a model admin whose model has ``history = HistoricalRecords()``."""
 
     object_history_template = "admin/articles/history/object_history.html"
@@ -336,72 +332,6 @@ class HistoryAdminMixin:
         return TemplateResponse(
             request, "admin/articles/history/revert_confirm.html", context, status=status
         )
-
-    def deleted_view(self, request):
-        """Deleted stories, newest deletion first, with who deleted them and when."""
-        if not self.may_restore(request):
-            raise PermissionDenied
-        paginator = Paginator(deleted_stories(), DELETED_PER_PAGE)
-        page = paginator.get_page(request.GET.get("p"))
-        rows = [
-            {
-                "record": record,
-                "user": user_label(record.history_user),
-                "restore_url": self._url("restore", record.pk),
-            }
-            for record in page.object_list
-        ]
-        context = self._context(
-            request,
-            None,
-            _("Deleted stories"),
-            rows=rows,
-            page=page,
-            page_range=paginator.get_elided_page_range(page.number),
-        )
-        return TemplateResponse(request, "admin/articles/history/deleted.html", context)
-
-    def restore_view(self, request, history_id):
-        """GET: the deleted story and what restoring it does. POST: restore it as a draft."""
-        if not self.may_restore(request):
-            raise PermissionDenied
-        if history_id > MAX_ID:
-            raise Http404(_("No such deleted story."))
-        record = deleted_stories().filter(history_id=history_id).first()
-        if record is None:
-            raise Http404(_("No such deleted story."))
-        plan = plan_restore(record)
-        if request.method == "POST":
-            try:
-                article = restore(record, plan)
-            except IntegrityError:
-                # Restored by someone else a moment ago.
-                raise Http404(_("No such deleted story.")) from None
-            messages.success(
-                request,
-                _("The story was restored as a draft. Check it, then publish it again."),
-            )
-            return HttpResponseRedirect(self._url("change", quote(article.pk)))
-        fields = [Article._meta.get_field(name) for name in ("place", "event", "organisations")]
-        values = {
-            "place": plan.values.get("place_id"),
-            "event": plan.values.get("event_id"),
-            "organisations": frozenset(plan.organisations),
-        }
-        names = related_names(fields, [values])
-        context = self._context(
-            request,
-            None,
-            _("Restore a deleted story"),
-            record=record,
-            record_user=user_label(record.history_user),
-            place=name_of(fields[0], values["place"], names),
-            event=name_of(fields[1], values["event"], names),
-            organisations=sorted(name_of(fields[2], pk, names) for pk in plan.organisations),
-            plan=plan,
-            deleted_url=self._url("deleted"),
-        )
-        return TemplateResponse(request, "admin/articles/history/restore_confirm.html", context)
 
     # -- Hooks into the admin's own views --
 

@@ -9,7 +9,8 @@ from .base import Publishable, PublishableQuerySet, Status, alias_list, unique_s
 from .events import Event, EventOrganiser, EventQuerySet, OrganiserRole
 from .organisations import Organisation, OrganisationKind, OrganisationQuerySet
 from .places import Place, PlaceKind, PlaceQuerySet
-from .stories import BODY_EXTENSIONS, Article, ArticleQuerySet, DailyReads
+from .stories import BODY_EXTENSIONS, Article, DailyReads
+from .story_queries import ArticleQuerySet
 from .topics import TaggedArticle, Topic
 from .versions import ContentState, ContentVersion
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -18,10 +18,13 @@ from taggit.managers import TaggableManager
 
 from .. import images, search
 from ..text import han_chars, pinyin_slug
-from .base import InPlaceQuerySet, Publishable, PublishableQuerySet, SluggedModel, Status, url_of
+from .base import Publishable, SluggedModel, Status, url_of
 from .events import Event
 from .organisations import Organisation
 from .places import Place
+from .story_queries import (
+    ArticleQuerySet,
+)
 from .topics import TaggedArticle
 
 #: What the rich-text editor offers; the same list drives the nh3 allow-list.
@@ -58,112 +61,6 @@ def cover_path(article, filename):
     its name before the story is published."""
     suffix = Path(filename).suffix.lower()[:10]
     return f"covers/{timezone.now():%Y/%m}/{secrets.token_urlsafe(16)}{suffix}"
-
-
-class ArticleQuerySet(PublishableQuerySet, InPlaceQuerySet):
-    def tagged(self, topic):
-        return self.filter(topics=topic)
-
-    def mentioning(self, organisation):
-        return self.filter(organisations=organisation)
-
-    def covering(self, event):
-        return self.filter(event=event)
-
-    def newest_first(self):
-        return self.order_by("-published_at", "-pk")
-
-    def most_read(self):
-        return self.order_by("-view_count", "-published_at", "-pk")
-
-    def for_list(self):
-        """What a list item shows, with its place; not the imported original or its
-        warnings, which can be long. The topics of a list come in one query from
-        ``topic_links`` (cheaper than taggit's prefetch)."""
-        return self.select_related("place").defer("original_text", "import_flags")
-
-    def related_to(self, article, topics=None, limit=4):
-        """Other published stories sharing a topic or the place of ``article``, newest
-        first. ``topics`` are the story's, when the caller has them already.
-
-        Each topic and the place offer only their newest candidates, read from an index,
-        never all their stories, so the cost does not grow with the archive.
-        """
-        if topics is None:
-            topics = list(article.topics.all())
-        candidates = [
-            TaggedArticle.objects.filter(tag=topic)
-            .order_by("-content_object_id")
-            .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES]
-            for topic in topics[:RELATED_TOPICS]
-        ]
-        if article.place_id:
-            candidates.append(
-                self.published()
-                .filter(place_id=article.place_id)
-                .newest_first()
-                .values_list("pk", flat=True)[:RELATED_CANDIDATES]
-            )
-        if not candidates:
-            return self.none()
-        return (
-            self.published()
-            .exclude(pk=article.pk)
-            .filter(_any_of(candidates))
-            .newest_first()[:limit]
-        )
-
-    def newest_in_place(self, place, limit):
-        """The newest ``limit`` stories of ``place`` and the places below it.
-
-        Each place offers its newest ``limit`` from the (place, publication time) index,
-        so a province's page reads a few rows per place instead of sorting all its
-        stories. A very large subtree falls back to the plain query.
-        """
-        place_ids = list(Place.objects.within(place).values_list("pk", flat=True))
-        if len(place_ids) > MAX_PLACES_MERGED:
-            return self.in_place(place).newest_first()[:limit]
-        candidates = [
-            self.filter(place_id=pk).newest_first().values_list("pk", flat=True)[:limit]
-            for pk in place_ids
-        ]
-        return self.filter(_any_of(candidates)).newest_first()[:limit]
-
-
-def topic_links(articles):
-    """Set ``article.topic_links`` to its topics' (slug, name), in the order they were
-    added, for every story of ``articles`` that lacks them: one query for all."""
-    missing = {a.pk: a for a in articles if not hasattr(a, "topic_links")}
-    for article in missing.values():
-        article.topic_links = []
-    if missing:
-        rows = (
-            TaggedArticle.objects.filter(content_object_id__in=list(missing))
-            .order_by("pk")
-            .values_list("content_object_id", "tag__slug", "tag__name")
-        )
-        for pk, slug, name in rows:
-            missing[pk].topic_links.append((slug, name))
-    return articles
-
-
-#: How many candidates each topic and the place offer for related stories.
-RELATED_CANDIDATES = 20
-#: Related stories look at no more than this many of a story's topics.
-RELATED_TOPICS = 4
-#: Larger subtrees are read with one query over the whole subtree.
-MAX_PLACES_MERGED = 60
-
-
-def _any_of(candidates):
-    """``pk IN (…)`` over sliced subqueries of pks: one UNION ALL where the database takes
-    LIMIT inside one (PostgreSQL), else one IN per subquery (SQLite)."""
-    if connection.features.supports_slicing_ordering_in_compound:
-        return Q(pk__in=candidates[0].union(*candidates[1:], all=True))
-    condition = Q()
-    for subquery in candidates:
-        condition |= Q(pk__in=subquery)
-    return condition
 
 
 class Article(Publishable, SluggedModel):

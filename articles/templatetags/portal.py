@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from ..models import url_of
-from ..models.stories import topic_links
+from ..models.story_queries import topic_links
 from .pictures import thumbnail_html
 
 register = template.Library()

@@ -20,10 +20,8 @@ from articles.ingest.typography import (
     apply_fixes,
     count_marks,
     find_fixes,
-    fix_html,
-    html_text,
-    passages,
 )
+from articles.ingest.typography_html import fix_html, html_text, passages
 from articles.models import Article
 
 #: Stories saved in one transaction: a failure loses at most a batch, locks stay short.
