@@ -23,7 +23,7 @@ from articles.ingest.typography import full_width
 from articles.text import han_chars, to_simplified
 
 ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "articles" / "demo" / "raw"  # copies of shared/samples/
+RAW = ROOT / "articles" / "demo" / "raw"  # the two pages exactly as scraped
 GOLDEN = ROOT / "articles" / "demo" / "golden"
 LINHAI = "linhai-eyewear-forum"
 SHANGRAO = "shangrao-optics-conference"

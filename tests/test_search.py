@@ -42,7 +42,7 @@ from .factories import ArticleFactory, TopicFactory
 from .helpers import facet
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-# The raw samples as copied into the project (shared/samples/ holds the originals).
+# The two scraped pages, exactly as scraped, that the demo imports.
 SAMPLES = Path(settings.BASE_DIR) / "articles" / "demo" / "raw"
 
 # The reference scan's own idea of a Han character and of a Latin/digit word, written
