@@ -17,7 +17,7 @@ from django.dispatch import receiver
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from django_prose_editor.fields import ProseEditorField
 from simple_history.signals import post_create_historical_record
 from simple_history.utils import get_m2m_reverse_field_name
@@ -144,7 +144,7 @@ def user_label(user):
     """A person as the editors know them: the full name (a Chinese one family name first)
     with the login name, or the login name alone."""
     if user is None:
-        return _("nobody (a script or an import)")
+        return gettext("nobody (a script or an import)")
     name = person_name(user).strip()
     username = user.get_username()
     return f"{name} ({username})" if name and name != username else username
@@ -181,7 +181,7 @@ def name_of(f, value, names):
         return ""
     name = names.get((f.related_model, value))
     if name is None:
-        return _("#%(id)s (no longer exists)") % {"id": value}
+        return gettext("#%(id)s (no longer exists)") % {"id": value}
     return name
 
 
@@ -194,7 +194,7 @@ def display_value(f, value, names):
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(f, models.BooleanField):
-        return _("Yes") if value else _("No")
+        return gettext("Yes") if value else gettext("No")
     if isinstance(f, models.DateTimeField):
         return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(f, models.DateField):
@@ -246,7 +246,7 @@ def field_changes(fields, old, new, names):
             )
             note = ""
             if all(row.kind in ("equal", "skipped") for row in rows):
-                note = _("Only the formatting changed, not the text.")
+                note = gettext("Only the formatting changed, not the text.")
             changes.append(
                 FieldChange(f.name, label, "body", rows=[_safe_row(r) for r in rows], note=note)
             )
@@ -282,10 +282,10 @@ def describe(record):
     """What kind of change a version was, in words."""
     reason = record.history_change_reason or ""
     if reason.startswith(REVERT_REASON):
-        return _("Reverted to an earlier version")
+        return gettext("Reverted to an earlier version")
     if reason.startswith(RESTORE_REASON):
-        return _("Restored after deletion")
-    return {"+": _("Added"), "~": _("Edited"), "-": _("Deleted")}.get(
+        return gettext("Restored after deletion")
+    return {"+": gettext("Added"), "~": gettext("Edited"), "-": gettext("Deleted")}.get(
         record.history_type, record.history_type
     )
 
@@ -296,5 +296,5 @@ def reason_of(record):
     if reason.startswith((REVERT_REASON, RESTORE_REASON)):
         return ""
     if reason == TYPOGRAPHY_REASON:
-        return _("Punctuation made full-width")
+        return gettext("Punctuation made full-width")
     return reason

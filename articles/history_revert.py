@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from . import roles
 from .history import (
@@ -74,7 +74,9 @@ def plan_revert(obj, record, user):
             continue
         label = capfirst(str(f.verbose_name))
         if name in restricted:
-            kept.append((label, _("Only editors may change the publication and review fields.")))
+            kept.append(
+                (label, gettext("Only editors may change the publication and review fields."))
+            )
             continue
         value = target[name]
         if is_link(f):
@@ -82,7 +84,7 @@ def plan_revert(obj, record, user):
                 f.related_model._default_manager.filter(pk__in=value).values_list("pk", flat=True)
             )
             if alive != set(value):
-                kept.append((label, _("Some of them no longer exist and are left out.")))
+                kept.append((label, gettext("Some of them no longer exist and are left out.")))
             if alive != set(current[name]):
                 set_links[name] = alive
                 result[name] = frozenset(alive)
@@ -92,10 +94,12 @@ def plan_revert(obj, record, user):
             and value is not None
             and not _exists(f.related_model, value)
         ):
-            kept.append((label, _("The earlier choice no longer exists; it stays as it is.")))
+            kept.append((label, gettext("The earlier choice no longer exists; it stays as it is.")))
             continue
         if isinstance(f, models.FileField) and value and not _file_exists(f, value):
-            kept.append((label, _("The earlier file is no longer stored; it stays as it is.")))
+            kept.append(
+                (label, gettext("The earlier file is no longer stored; it stays as it is."))
+            )
             continue
         values[f.attname] = value
         result[name] = value

@@ -15,8 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import dateformat, timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 
 from .models import Article, Status
 from .models.stories import person_name
@@ -46,7 +45,7 @@ def waiting():
 def submit(article, user, *, change_url=""):
     """``user`` hands the draft ``article`` in for review; the editors are told."""
     article.submitted_at = timezone.now()
-    article._change_reason = _("Submitted for review")
+    article._change_reason = gettext("Submitted for review")
     article.save()
     title, who = article.title, display_name(user)
     transaction.on_commit(lambda: _tell_editors(title, who, change_url))
@@ -58,12 +57,14 @@ def send_back(article, editor, note, *, change_url=""):
     article.review_note = note
     article.reviewed_by = editor
     article.reviewed_at = timezone.now()
-    article._change_reason = _("Sent back: %(note)s") % {"note": note[:80]}
+    article._change_reason = gettext("Sent back: %(note)s") % {"note": note[:80]}
     article.save()
     writer, title, who = article.created_by, article.title, display_name(editor)
     if writer is not None and writer.email and writer != editor:
-        subject = _("Sent back to you: %(title)s") % {"title": title}
-        body = _("%(editor)s sent the story back with this comment:\n\n%(note)s\n\n%(url)s") % {
+        subject = gettext("Sent back to you: %(title)s") % {"title": title}
+        body = gettext(
+            "%(editor)s sent the story back with this comment:\n\n%(note)s\n\n%(url)s"
+        ) % {
             "editor": who,
             "note": note,
             "url": change_url,
@@ -78,7 +79,9 @@ def publish(article, editor, at=None):
     article.submitted_at = None
     if article.editor_id is None:
         article.editor = editor
-    article._change_reason = _("Scheduled") if at and at > timezone.now() else _("Published")
+    article._change_reason = (
+        gettext("Scheduled") if at and at > timezone.now() else gettext("Published")
+    )
     article.save()
 
 
@@ -108,8 +111,8 @@ def _tell_editors(title, who, change_url):
     addresses = list(editors_to_tell().values_list("email", flat=True))
     if not addresses:
         return
-    subject = _("Waiting for review: %(title)s") % {"title": title}
-    body = _("%(writer)s submitted a story for review:\n\n%(title)s\n\n%(url)s") % {
+    subject = gettext("Waiting for review: %(title)s") % {"title": title}
+    body = gettext("%(writer)s submitted a story for review:\n\n%(title)s\n\n%(url)s") % {
         "writer": who,
         "title": title,
         "url": change_url,

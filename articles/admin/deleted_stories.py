@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from ..history import (
     MAX_ID,
@@ -49,7 +49,7 @@ class DeletedStoriesMixin:
         context = self._context(
             request,
             None,
-            _("Deleted stories"),
+            gettext("Deleted stories"),
             rows=rows,
             page=page,
             page_range=paginator.get_elided_page_range(page.number),
@@ -61,20 +61,20 @@ class DeletedStoriesMixin:
         if not self.may_restore(request):
             raise PermissionDenied
         if history_id > MAX_ID:
-            raise Http404(_("No such deleted story."))
+            raise Http404(gettext("No such deleted story."))
         record = deleted_stories().filter(history_id=history_id).first()
         if record is None:
-            raise Http404(_("No such deleted story."))
+            raise Http404(gettext("No such deleted story."))
         plan = plan_restore(record)
         if request.method == "POST":
             try:
                 article = restore(record, plan)
             except IntegrityError:
                 # Restored by someone else a moment ago.
-                raise Http404(_("No such deleted story.")) from None
+                raise Http404(gettext("No such deleted story.")) from None
             messages.success(
                 request,
-                _("The story was restored as a draft. Check it, then publish it again."),
+                gettext("The story was restored as a draft. Check it, then publish it again."),
             )
             return HttpResponseRedirect(self._url("change", quote(article.pk)))
         fields = [Article._meta.get_field(name) for name in ("place", "event", "organisations")]
@@ -87,7 +87,7 @@ class DeletedStoriesMixin:
         context = self._context(
             request,
             None,
-            _("Restore a deleted story"),
+            gettext("Restore a deleted story"),
             record=record,
             record_user=user_label(record.history_user),
             place=name_of(fields[0], values["place"], names),

@@ -31,7 +31,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from .. import history_diff, roles
 from ..history import (
@@ -65,7 +65,7 @@ HISTORY_PER_PAGE = 50
 def _version_id(value):
     """A version id from the query string, or 404."""
     if value is None or not re.fullmatch(r"[0-9]{1,10}", value) or int(value) > MAX_ID:
-        raise Http404(_("No such version."))
+        raise Http404(gettext("No such version."))
     return int(value)
 
 
@@ -151,7 +151,7 @@ class HistoryAdminMixin(DeletedStoriesMixin):
                 pk=preview.parent_id, kind__in=EDITOR_PARENT_KINDS
             ).exists():
                 return [
-                    _(
+                    gettext(
                         "A town or development zone belongs to a city or county. Ask a site "
                         "administrator to change the tree above towns."
                     )
@@ -161,7 +161,7 @@ class HistoryAdminMixin(DeletedStoriesMixin):
     def _object_or_404(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
-            raise Http404(_("No such object."))
+            raise Http404(gettext("No such object."))
         if not self.may_view_history(request, obj):
             raise PermissionDenied
         return obj
@@ -235,7 +235,7 @@ class HistoryAdminMixin(DeletedStoriesMixin):
         context = self._context(
             request,
             obj,
-            _("History: %s") % obj,
+            gettext("History: %s") % obj,
             rows=rows,
             page=page,
             page_range=paginator.get_elided_page_range(page.number),
@@ -251,12 +251,12 @@ class HistoryAdminMixin(DeletedStoriesMixin):
         versions = self._versions(obj)
         new = versions.filter(history_id=_version_id(request.GET.get("new"))).first()
         if new is None:
-            raise Http404(_("No such version."))
+            raise Http404(gettext("No such version."))
         old_id = request.GET.get("old")
         if old_id:
             old = versions.filter(history_id=_version_id(old_id)).first()
             if old is None:
-                raise Http404(_("No such version."))
+                raise Http404(gettext("No such version."))
         else:
             old = (
                 versions.filter(history_id__lt=new.pk)
@@ -274,7 +274,7 @@ class HistoryAdminMixin(DeletedStoriesMixin):
         context = self._context(
             request,
             obj,
-            _("Changes: %s") % obj,
+            gettext("Changes: %s") % obj,
             old=old,
             new=new,
             old_user=user_label(old.history_user) if old is not None else "",
@@ -296,15 +296,15 @@ class HistoryAdminMixin(DeletedStoriesMixin):
         if not self.may_revert(request, obj):
             raise PermissionDenied
         if history_id > MAX_ID:
-            raise Http404(_("No such version."))
+            raise Http404(gettext("No such version."))
         record = self._versions(obj).filter(history_id=history_id).first()
         if record is None or record.history_type == "-":
-            raise Http404(_("No such version."))
+            raise Http404(gettext("No such version."))
         plan = plan_revert(obj, record, request.user)
         preview = copy.copy(obj)
         plan.errors = check_revert(preview, plan) + self._role_errors(request, preview, plan)
         if not self.may_revert(request, preview):
-            plan.errors.append(_("You may not change it to what it was in this version."))
+            plan.errors.append(gettext("You may not change it to what it was in this version."))
         if request.method == "POST":
             if plan.errors or not plan.changes:
                 status = 400 if plan.errors else 200
@@ -313,7 +313,7 @@ class HistoryAdminMixin(DeletedStoriesMixin):
             when = formats.date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT")
             messages.success(
                 request,
-                _("Reverted to the version of %(date)s: a new version, nothing was lost.")
+                gettext("Reverted to the version of %(date)s: a new version, nothing was lost.")
                 % {"date": when},
             )
             return HttpResponseRedirect(self._url("history", quote(obj.pk)))
@@ -323,7 +323,7 @@ class HistoryAdminMixin(DeletedStoriesMixin):
         context = self._context(
             request,
             obj,
-            _("Revert: %s") % obj,
+            gettext("Revert: %s") % obj,
             record=record,
             record_user=user_label(record.history_user),
             plan=plan,
