@@ -5,7 +5,7 @@ Cheap at 100,000 stories: a page of a section reads only the columns its address
 dates need (never a story's text); stories are paged by ranges of ids, not by OFFSET
 and a COUNT of the archive; what the index reads of the stories (one grouped pass: the
 ranges that hold published stories and the newest change of each) and the largest id
-are kept under the content version like facet counts (``views.facets.cached``). Every
+are kept under the content version like facet counts (``views.kept.cached``). Every
 answer is an anonymous GET, so the page cache keeps the XML itself too.
 
 Addresses are absolute, on SITE_URL when it is set, else on the request's own scheme
@@ -32,7 +32,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 
 from .models import Article, Event, Organisation, Place, url_of
-from .views.facets import cached, topic_counts
+from .views.facets import topic_counts
+from .views.kept import cached
 
 #: Stories per sitemap page. The protocol allows 50,000; 10,000 keep a page near 1.5 MB
 #: of XML and quick to make, and 100,000 stories take ten of them.

@@ -20,7 +20,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language_from_request
 
 from articles.models import ContentVersion
-from articles.views.facets import safe_cache_get, safe_cache_set
+from articles.views.kept import safe_cache_get, safe_cache_set
 
 from .script import reader_script
 

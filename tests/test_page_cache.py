@@ -210,6 +210,14 @@ CHANGES = [
     (add_organiser, "EVENT"),
     (rename_editor, "STORY"),
     (publish_draft, "/articles/"),
+    # Values kept under the version outside the page cache (docs/caching.md): story
+    # items on every list, a place page's surroundings, a story's place trail.
+    (tag_story, "/articles/"),
+    (rename_topic, "/places/duqiao/"),
+    (rename_place, "STORY"),
+    (retitle_event, "/places/linhai/"),
+    (rename_organisation, "/places/zhejiang/"),
+    (change_story_title, "/organisations/ceshiyanjing/"),
 ]
 
 
@@ -231,6 +239,37 @@ def test_every_kind_of_change_shows_at_once(client, site, change, url):
 
     source, after = get(client, url)
     assert source == "miss" and shown in after
+
+
+@pytest.mark.parametrize(("change", "url"), CHANGES, ids=lambda v: getattr(v, "__name__", v))
+def test_every_kind_of_change_shows_at_once_with_the_page_cache_off(
+    client, site, settings, change, url
+):
+    """Story items, a place's surroundings and a story's trail are kept under the
+    content version even when whole pages are not: they change with it too."""
+    settings.PAGE_CACHE_SECONDS = 0
+    site.story.editor = EditorFactory(first_name="责编", last_name="")
+    site.story.save()
+    url = {"STORY": site.story.get_absolute_url(), "EVENT": site.event.get_absolute_url()}.get(
+        url, url
+    )
+    get(client, url)
+    source, before = get(client, url)  # made again from the kept values
+    assert source is None
+    shown = change(site)
+    assert shown not in before
+    assert shown in get(client, url)[1]
+
+
+def test_kept_story_items_follow_the_language_and_never_the_search(client, site, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    assert "来源: 台州日报" in get(client, "/articles/")[1]
+    client.cookies["django_language"] = "en"
+    english = get(client, "/articles/")[1]
+    assert "Source: 台州日报" in english and "来源" not in english
+    del client.cookies["django_language"]
+    found = get(client, "/search/?q=" + quote("联盟"))[1]
+    assert "<mark>联盟</mark>" in found
 
 
 def test_unpublishing_and_deleting_take_a_story_off_every_page_at_once(client, site):

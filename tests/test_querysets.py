@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, Event, Organisation, Place
+from articles.models.story_queries import pks_by_source
 
 from .factories import ArticleFactory, EventFactory, OrganisationFactory, TopicFactory
 
@@ -184,3 +185,22 @@ def test_upcoming_defaults_to_today_in_asia_shanghai(settings, monkeypatch):
     assert timezone.localdate() == dt.date(2025, 6, 20)
     assert list(Event.objects.upcoming()) == [today]
     assert list(Event.objects.past()) == [yesterday]
+
+
+def test_related_to_with_kept_candidates_gives_the_same_stories(places):
+    """The story page keeps each topic's and place's candidates (pks_by_source reads
+    them in one query): the related stories are the same as from the one-query form."""
+    topics = [TopicFactory() for _ in range(5)]
+    story = ArticleFactory(place=places.duqiao, topics=topics)
+    for i in range(60):
+        ArticleFactory(
+            place=(places.duqiao, places.zone, None)[i % 3],
+            topics=topics[i % 5 : i % 5 + 1],
+            draft=i % 7 == 0,
+        )
+    for limit in (1, 4, 10):
+        kept = Article.objects.related_to(
+            story, limit=limit, keep=lambda sources: pks_by_source(sources, list(sources))
+        )
+        assert list(kept) == list(Article.objects.related_to(story, limit=limit))
+    assert pks_by_source({}, []) == {}

@@ -3,7 +3,9 @@ the newest of a place) and the topics of a list in one query. Each read uses an 
 and offers a bounded number of candidates, so its cost does not grow with the archive
 (docs/caching.md)."""
 
-from django.db import connection
+import functools
+
+from django.db import connection, connections
 from django.db.models import Q
 
 from .base import InPlaceQuerySet, PublishableQuerySet
@@ -27,42 +29,45 @@ class ArticleQuerySet(PublishableQuerySet, InPlaceQuerySet):
     def most_read(self):
         return self.order_by("-view_count", "-published_at", "-pk")
 
-    def for_list(self):
+    def for_list(self, body=False):
         """What a list item shows, with its place; not the imported original or its
-        warnings, which can be long. The topics of a list come in one query from
-        ``topic_links`` (cheaper than taggit's prefetch)."""
-        return self.select_related("place").defer("original_text", "import_flags")
+        warnings, which can be long, nor the body unless asked for (a search's snippets
+        quote it). The topics of a list come in one query from ``topic_links`` (cheaper
+        than taggit's prefetch)."""
+        deferred = (
+            ("original_text", "import_flags") if body else ("original_text", "import_flags", "body")
+        )
+        return self.select_related("place").defer(*deferred)
 
-    def related_to(self, article, topics=None, limit=4):
+    def related_to(self, article, topics=None, limit=4, keep=None):
         """Other published stories sharing a topic or the place of ``article``, newest
         first. ``topics`` are the story's, when the caller has them already.
 
         Each topic and the place offer only their newest candidates, read from an index,
-        never all their stories, so the cost does not grow with the archive.
+        never all their stories, so the cost does not grow with the archive. A topic's or
+        a place's candidates are the same for every story that has it: ``keep(sources)``,
+        given ``{source: function returning its candidates' pk queryset}``, may return
+        them kept from an earlier request (``{source: [pk, …]}``); without it they are
+        read in the same query.
         """
         if topics is None:
             topics = list(article.topics.all())
-        candidates = [
-            TaggedArticle.objects.filter(tag=topic)
-            .order_by("-content_object_id")
-            .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES]
+        sources = {
+            ("topic", topic.pk): functools.partial(_topic_candidates, topic.pk)
             for topic in topics[:RELATED_TOPICS]
-        ]
+        }
         if article.place_id:
-            candidates.append(
-                self.published()
-                .filter(place_id=article.place_id)
-                .newest_first()
-                .values_list("pk", flat=True)[:RELATED_CANDIDATES]
+            sources["place", article.place_id] = functools.partial(
+                _place_candidates, self, article.place_id
             )
-        if not candidates:
+        if not sources:
             return self.none()
-        return (
-            self.published()
-            .exclude(pk=article.pk)
-            .filter(_any_of(candidates))
-            .newest_first()[:limit]
-        )
+        if keep is None:
+            condition = _any_of([candidates() for candidates in sources.values()])
+        else:
+            pks = {pk for kept in keep(sources).values() for pk in kept}
+            condition = Q(pk__in=sorted(pks))
+        return self.published().exclude(pk=article.pk).filter(condition).newest_first()[:limit]
 
     def newest_in_place(self, place, limit):
         """The newest ``limit`` stories of ``place`` and the places below it.
@@ -104,6 +109,45 @@ RELATED_CANDIDATES = 20
 RELATED_TOPICS = 4
 #: Larger subtrees are read with one query over the whole subtree.
 MAX_PLACES_MERGED = 60
+
+
+def _topic_candidates(topic_pk):
+    return (
+        TaggedArticle.objects.filter(tag_id=topic_pk)
+        .order_by("-content_object_id")
+        .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES]
+    )
+
+
+def _place_candidates(stories, place_pk):
+    return (
+        stories.published()
+        .filter(place_id=place_pk)
+        .newest_first()
+        .values_list("pk", flat=True)[:RELATED_CANDIDATES]
+    )
+
+
+def pks_by_source(sources, keys):
+    """``{key: [pk, …]}`` for each of ``keys`` of ``sources`` (``{key: function returning
+    a sliced pk queryset}``, as ``related_to`` gives ``keep``): one query for all of them,
+    each source's own LIMIT kept inside its subquery (both databases allow that in FROM).
+    """
+    querysets = [sources[key]() for key in keys]
+    if not querysets:
+        return {}
+    connection_ = connections[querysets[0].db]
+    parts, params = [], []
+    for number, queryset in enumerate(querysets):
+        sql, part_params = queryset.query.get_compiler(connection=connection_).as_sql()
+        parts.append(f"SELECT {number}, c.* FROM ({sql}) c")
+        params.extend(part_params)
+    found = {key: [] for key in keys}
+    with connection_.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for number, pk in cursor.fetchall():
+            found[keys[number]].append(pk)
+    return found
 
 
 def _any_of(candidates):

@@ -3,6 +3,7 @@
 Linear in the length of the text: the text is folded to the index's normal form one
 character for one character (``str.translate`` with a table filled as characters are
 met), each term is looked for once, and matches are marked only inside the snippet.
+Only the text up to the first match and the snippet itself are folded.
 """
 
 import re
@@ -45,6 +46,22 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+def _first_match(text, needles):
+    """Where the first match of any needle starts in ``fold(text)``, -1 if none; folding
+    only the text before it. A needle that is its own fold and occurs in the text as it
+    stands occurs there in the folded text too, so no match can start after it."""
+    bound = len(text)
+    for needle in needles:
+        if fold(needle) == needle:
+            at = text.find(needle, 0, bound)
+            if at != -1:
+                bound = at
+    longest = max(map(len, needles), default=0)
+    folded = fold(text[: bound + longest])
+    firsts = [at for at in (folded.find(needle) for needle in needles) if at != -1]
+    return min(firsts, default=-1)
+
+
 def highlight(text: str, q: str, *, width: int = 120) -> str:
     """An HTML-safe snippet of ``text`` around the first match, matches in <mark>."""
     text = " ".join(unescape(_TAG.sub(_untag, text or "")).split())
@@ -53,23 +70,26 @@ def highlight(text: str, q: str, *, width: int = 120) -> str:
         key=len,
         reverse=True,
     )
-    folded = fold(text)
-    firsts = [at for at in (folded.find(needle) for needle in needles) if at != -1]
-    window_start = max(0, min(firsts) - width // 3) if firsts else 0
+    first = _first_match(text, needles)
+    window_start = max(0, first - width // 3) if first != -1 else 0
     window_end = min(len(text), window_start + width)
 
-    # Matches inside the window only, longer terms first, never overlapping.
+    # Matches inside the window only, longer terms first, never overlapping. Only the
+    # window (and what a match ending in it may start before it) is folded.
+    longest = max(map(len, needles), default=1)
+    base = max(0, window_start - longest + 1)
+    folded = fold(text[base:window_end])
     taken = bytearray(window_end - window_start)
     spans = []
     for needle in needles:
-        start = folded.find(needle, max(0, window_start - len(needle) + 1), window_end)
-        while start != -1:
-            end = start + len(needle)
+        at = folded.find(needle, max(0, window_start - len(needle) + 1) - base)
+        while at != -1:
+            start, end = base + at, base + at + len(needle)
             lo, hi = max(start, window_start), min(end, window_end)
             if not any(taken[lo - window_start : hi - window_start]):
                 taken[lo - window_start : hi - window_start] = b"\x01" * (hi - lo)
                 spans.append((lo, hi))
-            start = folded.find(needle, end, window_end)
+            at = folded.find(needle, end - base)
     spans.sort()
 
     out = ["…" if window_start else ""]

@@ -1,7 +1,7 @@
 """Template tags of the reader pages.
 
-``article_items``, ``event_items``, ``organisation_items`` and ``facets`` render the loops
-the lists repeat in Python: measured, the template engine spent about a quarter of a
+``article_items``, ``event_items``, ``organisation_items``, ``chips`` and ``facets`` render
+the loops the lists repeat in Python: measured, the template engine spent about a quarter of a
 millisecond per story item resolving its variables, more than the rest of a page. The
 markup is the one the templates had; change it here and in the CSS together.
 """
@@ -10,10 +10,12 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from ..models import url_of
 from ..models.story_queries import topic_links
+from ..views.facets import FacetOption
+from ..views.kept import cached_many
 from .pictures import thumbnail_html
 
 register = template.Library()
@@ -37,17 +39,38 @@ def with_param(context, name, value=None):
     return f"?{encoded}" if encoded else request.path
 
 
-@register.simple_tag
-def article_items(articles, heading="h3", compact=False):
+@register.simple_tag(takes_context=True)
+def article_items(context, articles, heading="h3", compact=False):
     """A list item per story: title, date, place, source, summary (or a search snippet)
-    and topics; ``compact`` leaves out the summary and topics (related stories). The
-    topics of all the items are read in one query (``topic_links``)."""
-    if not compact:
-        topic_links(articles)
-    source, topics_label = escape(gettext("Source")), escape(gettext("Topics"))
-    return mark_safe(
-        "".join(_article_item(a, heading, compact, source, topics_label) for a in articles)
-    )  # noqa: S308
+    and topics; ``compact`` leaves out the summary and topics (related stories).
+
+    A story's item is the same on every list it appears in (the lists, the front page,
+    its place's, topics' and organisations' pages), so items are kept under the content
+    version and the interface language, all of a page's in one cache read; the topics
+    of the items made afresh are read in one query (``topic_links``). Search results,
+    with their highlighted words, are made every time."""
+    articles = list(articles)
+    language = get_language()
+
+    def key(article):
+        return ("story-item", language, article.pk, heading, compact)
+
+    def render(items):
+        if not compact:
+            topic_links(items)
+        source, topics_label = escape(gettext("Source")), escape(gettext("Topics"))
+        return {key(a): _article_item(a, heading, compact, source, topics_label) for a in items}
+
+    searched = [a for a in articles if hasattr(a, "snippet") or hasattr(a, "title_html")]
+    html = render(searched)
+    plain = {key(a): a for a in articles if key(a) not in html}
+    if plain:
+        html.update(
+            cached_many(
+                context.get("request"), list(plain), lambda keys: render([plain[k] for k in keys])
+            )
+        )
+    return mark_safe("".join(html[key(a)] for a in articles))  # noqa: S308
 
 
 def _article_item(article, heading, compact, source_label, topics_label):
@@ -80,6 +103,21 @@ def _article_item(article, heading, compact, source_label, topics_label):
         parts.append(f'<ul class="tags" aria-label="{topics_label}">{links}</ul>')
     parts.append("</article>")
     return "\n".join(parts)
+
+
+@register.simple_tag
+def chips(items):
+    """A chip per place (its story count in ``n``) or ``FacetOption`` (its ``href``): a
+    link with its count, none when the count is 0."""
+    parts = []
+    for item in items:
+        if isinstance(item, FacetOption):
+            href, label, count = item.href, item.label, item.count
+        else:
+            href, label, count = item.get_absolute_url(), item.name, getattr(item, "n", 0)
+        number = f' <span class="count">{count}</span>' if count else ""
+        parts.append(f'<li><a href="{escape(href)}">{escape(label)}{number}</a></li>')
+    return mark_safe("".join(parts))  # noqa: S308
 
 
 @register.simple_tag

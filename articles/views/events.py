@@ -7,7 +7,7 @@ from django.views.generic import DetailView, ListView
 from ..filters import EventFilter
 from ..models import Article, Event, OrganiserRole, Place
 from .facets import FacetCounter
-from .lists import FilteredListMixin, PublishableDetailMixin, page_meta
+from .lists import FilteredListMixin, PublishableDetailMixin, page_meta, place_trail
 
 #: Stories listed on an event's page; the rest are one link away (the filtered list).
 STORIES = 10
@@ -69,7 +69,7 @@ class EventDetailView(PublishableDetailMixin, DetailView):
             organisers_by_role=[(label, orgs) for label, orgs in by_role if orgs],
             articles=articles[:STORIES],
             more_stories=len(articles) > STORIES,
-            place_trail=event.place.trail() if event.place else [],
+            place_trail=place_trail(self.request, event.place),
             today=timezone.localdate(),
             meta=page_meta(
                 self.request,

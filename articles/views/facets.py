@@ -3,7 +3,8 @@
 Built one way: ``grouped_counts`` (``related_counts`` for topics and organisations) is one
 grouped query over the rows a facet counts (the list with every other active filter
 applied, so each facet ignores its own filter and a reader sees what each choice gives),
-kept in the cache under the content version and the filters it depends on (``cached``),
+kept in the cache under the content version and the filters it depends on
+(``articles.views.kept.cached``),
 so a count is recomputed only after a change, past a scheduled publication, or for filters
 nobody asked for before. Every facet is a ``Facet`` of ``FacetOption``s and every list
 renders them with the ``facets`` template tag (articles/templatetags/portal.py). See
@@ -19,23 +20,16 @@ among the first ``COUNT_CAP`` matches, without numbers. A facet never shows a nu
 that its link would not give.
 """
 
-import hashlib
-import logging
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, F
 
 from ..models import Article, Event
 from ..search import COUNT_CAP
-
-logger = logging.getLogger(__name__)
-
-#: The longest a count is kept (never past a change or a scheduled publication).
-COUNTS_SECONDS = 3600
+from .kept import cached
 
 
 @dataclass
@@ -76,53 +70,14 @@ class Facet:
             ]
         )
         unselect = f"?{others}" if others else request.path
-        prefix = f"?{others}&" if others else "?"
+        # urlencode's own quoting, written out: a list may have a hundred options.
+        prefix = f"?{others}&{quote_plus(self.name)}=" if others else f"?{quote_plus(self.name)}="
         for option in self.options:
             if option.value == self.selected:
                 option.href = unselect
             else:
-                option.href = f"{prefix}{urlencode({self.name: option.value})}"
+                option.href = prefix + quote_plus(str(option.value))
         return self
-
-
-def cached(request, key, compute):
-    """``compute()``, kept under the content version and ``key`` (a tuple of plain values).
-
-    Without a content state on the request (a view called outside the middleware) it is
-    simply computed.
-    """
-    state = getattr(request, "content_state", None)
-    if state is None:
-        return compute()
-    digest = hashlib.sha256(repr(key).encode()).hexdigest()
-    cache_key = f"counts:{state.version}:{digest}"
-    value = safe_cache_get(cache_key)
-    if value is None:
-        value = compute()
-        seconds = state.seconds_left(COUNTS_SECONDS)
-        if seconds:
-            safe_cache_set(cache_key, value, seconds)
-    return value
-
-
-def safe_cache_get(key):
-    """``cache.get(key)``, or None when the cache does not answer: pages are then made
-    afresh (slower), never an error for the reader."""
-    try:
-        return cache.get(key)
-    except Exception:  # noqa: BLE001 - Redis down, a timeout, a value that won't unpickle
-        logger.warning("cache get failed for %s", key, exc_info=True)
-        return None
-
-
-def safe_cache_set(key, value, seconds):
-    """``cache.set``; False when the cache does not answer."""
-    try:
-        cache.set(key, value, seconds)
-    except Exception:  # noqa: BLE001
-        logger.warning("cache set failed for %s", key, exc_info=True)
-        return False
-    return True
 
 
 def grouped_counts(rows, *fields, order=(), limit=None):

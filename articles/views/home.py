@@ -1,8 +1,10 @@
 """The front page: lead and latest stories, most read, upcoming events, clusters, topics."""
 
+from dataclasses import replace
+
 from django.views.generic import TemplateView
 
-from ..models import Article, Event, Place
+from ..models import Article, Event, Place, url_of
 from .facets import place_counts, published_place_counts, topic_counts
 from .lists import page_meta
 
@@ -23,7 +25,10 @@ class HomeView(TemplateView):
             most_read=list(published.most_read().only("pk", "slug", "title")[:5]),
             upcoming_events=list(Event.objects.published().upcoming().select_related("place")[:5]),
             clusters=[p for p in clusters if p.n] or clusters,
-            topics=topic_counts(self.request, limit=20),
+            topics=[
+                replace(topic, href=url_of("articles:topic-detail", topic.value))
+                for topic in topic_counts(self.request, limit=20)
+            ],
             meta=page_meta(self.request, ""),
             **kwargs,
         )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from .. import roles, search
 from ..models import Article
-from .facets import cached
+from .kept import cached
 
 #: Longer page numbers are not pages; they are refused before any query.
 MAX_PAGE_NUMBER_LENGTH = 6
@@ -42,6 +42,23 @@ def page_meta(request, title, description="", *, image=None, og_type="website", 
 
 
 # --- Staff previews of drafts and scheduled items -------------------------------------------
+
+
+def place_trail(request, place):
+    """``place.trail()`` for breadcrumbs, kept under the content version: every story,
+    event and organisation of the place shares it. [] without a place."""
+    if place is None:
+        return []
+    return cached(request, ("place-trail", place.pk), place.trail)
+
+
+def kept_stories(request, key, stories, limit):
+    """The first ``limit`` of ``stories`` (an ordered queryset) for a list, found again by
+    their ids, which are kept under the content version and ``key``: finding them can
+    sort all of a province's or a large company's stories."""
+    ids = cached(request, key, lambda: list(stories.values_list("pk", flat=True)[:limit]))
+    by_pk = {a.pk: a for a in Article.objects.published().filter(pk__in=ids).for_list()}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def can_preview(user, obj):

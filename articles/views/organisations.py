@@ -14,8 +14,9 @@ from .. import images, search
 from ..filters import OrganisationFilter
 from ..models import Article, Event, EventOrganiser, Organisation, OrganisationKind, Place
 from ..text import sort_letter
-from .facets import FacetCounter, cached
-from .lists import FilteredListMixin, page_meta
+from .facets import FacetCounter
+from .kept import cached
+from .lists import FilteredListMixin, kept_stories, page_meta, place_trail
 
 #: The jump index: "#" (names that begin with a digit, which sort first) and A to Z.
 LETTERS = ("#", *string.ascii_uppercase)
@@ -144,9 +145,14 @@ class OrganisationDetailView(DetailView):
         return super().get_context_data(
             article_count=min(article_count, search.COUNT_CAP),
             article_count_capped=article_count > search.COUNT_CAP,
-            articles=list(articles.newest_first().for_list()[:20]),
+            articles=kept_stories(
+                self.request,
+                ("organisation-newest", organisation.pk),
+                articles.newest_first(),
+                20,
+            ),
             event_roles=list(roles),
-            place_trail=organisation.place.trail() if organisation.place else [],
+            place_trail=place_trail(self.request, organisation.place),
             meta=page_meta(
                 self.request,
                 organisation.name,

@@ -10,13 +10,13 @@ from .. import search
 from ..models import Article, Event, Organisation, Place
 from .facets import (
     FacetOption,
-    cached,
     in_tree_order,
     place_counts,
     published_place_counts,
     related_counts,
 )
-from .lists import page_meta
+from .kept import cached
+from .lists import kept_stories, page_meta
 
 
 class PlaceListView(TemplateView):
@@ -59,19 +59,33 @@ class PlaceDetailView(DetailView):
             ("place-topics", place.pk),
             lambda: related_counts(articles, "topics", "slug", "name", limit=12),
         )
+        # The rest of the page, the same for every reader until something changes.
+        around = cached(
+            self.request,
+            ("place-around", place.pk),
+            lambda: {
+                "ancestors": place.ancestors(),
+                "children": list(place.children.order_by("sort_key", "pk")),
+                "upcoming_events": list(events.upcoming()[:6]),
+                "past_events": list(events.past()[:6]),
+                "organisations": list(
+                    Organisation.objects.in_place(place)
+                    .select_related("place")
+                    .order_by("sort_key", "pk")[:15]
+                ),
+            },
+        )
         return super().get_context_data(
-            ancestors=place.ancestors(),
-            children=place_counts(per_path, list(place.children.order_by("sort_key", "pk"))),
+            ancestors=around["ancestors"],
+            children=place_counts(per_path, around["children"]),
             article_count=min(article_count, search.COUNT_CAP),
             article_count_capped=article_count > search.COUNT_CAP,
-            articles=self.newest(published, place, 12),
-            upcoming_events=list(events.upcoming()[:6]),
-            past_events=list(events.past()[:6]),
-            organisations=list(
-                Organisation.objects.in_place(place)
-                .select_related("place")
-                .order_by("sort_key", "pk")[:15]
+            articles=kept_stories(
+                self.request, ("place-newest", place.pk), published.newest_in_place(place, 12), 12
             ),
+            upcoming_events=around["upcoming_events"],
+            past_events=around["past_events"],
+            organisations=around["organisations"],
             topics=[
                 FacetOption(
                     slug,
@@ -90,14 +104,3 @@ class PlaceDetailView(DetailView):
             ),
             **kwargs,
         )
-
-    def newest(self, published, place, limit):
-        """The newest stories of the place and below it, found again by their ids (kept
-        under the content version) once merged from each place of the subtree."""
-        ids = cached(
-            self.request,
-            ("place-newest", place.pk, limit),
-            lambda: list(published.newest_in_place(place, limit).values_list("pk", flat=True)),
-        )
-        by_pk = {a.pk: a for a in published.filter(pk__in=ids).for_list()}
-        return [by_pk[pk] for pk in ids if pk in by_pk]

@@ -17,8 +17,16 @@ from django.views.generic import DetailView, ListView
 from .. import images, readcounts, search
 from ..filters import ArticleFilter
 from ..models import Article, Place
+from ..models.story_queries import pks_by_source
 from .facets import FacetCounter
-from .lists import CappedPaginator, FilteredListMixin, PublishableDetailMixin, page_meta
+from .kept import cached_many
+from .lists import (
+    CappedPaginator,
+    FilteredListMixin,
+    PublishableDetailMixin,
+    page_meta,
+    place_trail,
+)
 
 #: Filters a search keeps as hidden fields when the reader changes the words or dates.
 KEPT_FILTERS = ("place", "topic", "organisation", "event", "sort")
@@ -38,7 +46,7 @@ class ArticleListView(FilteredListMixin, ListView):
         return Article.objects.published()
 
     def get_queryset(self):
-        return super().get_queryset().for_list()
+        return super().get_queryset().for_list(body=bool(self.query_text))
 
     @property
     def query_text(self):
@@ -112,7 +120,11 @@ class ArticleDetailView(PublishableDetailMixin, DetailView):
 
     def get_object(self, queryset=None):
         article = get_object_or_404(
-            Article.objects.select_related("place", "event", "editor"), pk=self.kwargs["pk"]
+            # Not the imported original or its warnings: long, and never shown here.
+            Article.objects.select_related("place", "event", "editor").defer(
+                "original_text", "import_flags"
+            ),
+            pk=self.kwargs["pk"],
         )
         return self.check_visible(article)
 
@@ -124,6 +136,18 @@ class ArticleDetailView(PublishableDetailMixin, DetailView):
                 url = f"{url}?{request.GET.urlencode()}"
             return redirect(url, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
+
+    def kept_candidates(self, sources):
+        """Related stories' candidates of each topic and place, kept under the content
+        version: every story sharing the topic or place reads the same ones."""
+        return cached_many(
+            self.request,
+            [("related-candidates", *source) for source in sources],
+            lambda missing: {
+                ("related-candidates", *source): pks
+                for source, pks in pks_by_source(sources, [key[1:] for key in missing]).items()
+            },
+        )
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -141,8 +165,10 @@ class ArticleDetailView(PublishableDetailMixin, DetailView):
         return super().get_context_data(
             topics=topics,
             organisations=list(article.organisations.all()),
-            place_trail=article.place.trail() if article.place else [],
-            related=list(Article.objects.related_to(article, topics).select_related("place")),
+            place_trail=place_trail(self.request, article.place),
+            related=list(
+                Article.objects.related_to(article, topics, keep=self.kept_candidates).for_list()
+            ),
             # Readers are counted by a beacon from the page (articles/readcounts.py), so
             # that cached pages count too and robots, which run no script, do not.
             read_url=reverse("articles:article-read", args=[article.pk])
