@@ -20,6 +20,7 @@ from pages import CACHED_TARGET, PAGES, STATIC  # noqa: E402
 LABEL_BOX = {"facecolor": "white", "edgecolor": "none", "pad": 0.3, "alpha": 0.8}
 TEMPLATES = {page.key: page.path for page in PAGES}
 TARGETS = {page.key: page.target for page in PAGES}
+CACHED_TARGETS = {page.key: page.cached_target for page in PAGES}
 COLOURS = {  # (size rank, mode): light for uncached, dark for cached; blue small, orange large
     (0, "uncached"): "#9ecae1",
     (0, "cached"): "#2171b5",
@@ -78,7 +79,10 @@ def draw(results, path):
     for row, key in enumerate(keys):
         if key == STATIC:
             continue
-        for mode, target in (("uncached", TARGETS.get(key, 100)), ("cached", CACHED_TARGET)):
+        for mode, target in (
+            ("uncached", TARGETS.get(key, 100)),
+            ("cached", CACHED_TARGETS.get(key, CACHED_TARGET)),
+        ):
             idx = [i for i, s in enumerate(series) if s[3] == mode]
             if idx:
                 y0 = row - 0.4 + height * min(idx)
@@ -107,7 +111,7 @@ def draw(results, path):
             [],
             color="black",
             lw=2,
-            label="target (100 uncached, 50 search-common; 1,000 cached)",
+            label="target (100 uncached, 1,000 cached; search-common 50, sitemap-stories 10/300)",
         ),
         Line2D(
             [], [], color="grey", linestyle=":", label="static file, same run (colour of its run)"
