@@ -45,36 +45,43 @@ def article_items(context, articles, heading="h3", compact=False):
     and topics; ``compact`` leaves out the summary and topics (related stories).
 
     A story's item is the same on every list it appears in (the lists, the front page,
-    its place's, topics' and organisations' pages), so items are kept under the content
-    version and the interface language, all of a page's in one cache read; the topics
-    of the items made afresh are read in one query (``topic_links``). Search results,
-    with their highlighted words, are made every time."""
+    its place's, topics' and organisations' pages, search results but for their
+    highlighted title and snippet), so its parts are kept under the content version and
+    the interface language, all of a page's in one cache read; the topics of the items
+    made afresh are read in one query (``topic_links``)."""
     articles = list(articles)
     language = get_language()
 
     def key(article):
         return ("story-item", language, article.pk, heading, compact)
 
-    def render(items):
+    def make(keys):
+        items = [by_key[k] for k in keys]
         if not compact:
             topic_links(items)
         source, topics_label = escape(gettext("Source")), escape(gettext("Topics"))
-        return {key(a): _article_item(a, heading, compact, source, topics_label) for a in items}
+        return {key(a): _item_parts(a, heading, compact, source, topics_label) for a in items}
 
-    searched = [a for a in articles if hasattr(a, "snippet") or hasattr(a, "title_html")]
-    html = render(searched)
-    plain = {key(a): a for a in articles if key(a) not in html}
-    if plain:
-        html.update(
-            cached_many(
-                context.get("request"), list(plain), lambda keys: render([plain[k] for k in keys])
-            )
-        )
-    return mark_safe("".join(html[key(a)] for a in articles))  # noqa: S308
+    by_key = {key(a): a for a in articles}
+    parts = cached_many(context.get("request"), list(by_key), make)
+    return mark_safe("".join(_article_item(a, parts[key(a)]) for a in articles))  # noqa: S308
 
 
-def _article_item(article, heading, compact, source_label, topics_label):
+def _article_item(article, parts):
+    """The item from its kept parts, with the search's highlighted title and snippet
+    when the story has them."""
+    before, after_title, summary, end = parts
     title = getattr(article, "title_html", None) or escape(article.title)
+    snippet = getattr(article, "snippet", None)
+    if snippet:
+        summary = f'<p class="summary snippet">{snippet}</p>'
+    middle = f"\n{summary}" if summary else ""
+    return f"{before}{title}{after_title}{middle}\n{end}"
+
+
+def _item_parts(article, heading, compact, source_label, topics_label):
+    """A story's item around its title and summary: (before the title, after it, the
+    summary paragraph or "", the rest)."""
     local = timezone.localtime(article.published_at)
     day = escape(formats.date_format(local))
     meta = [f'<time datetime="{local.replace(microsecond=0).isoformat()}">{day}</time>']
@@ -84,25 +91,26 @@ def _article_item(article, heading, compact, source_label, topics_label):
     if article.source:
         meta.append(f"· {source_label}: {escape(article.source)}")
     href = escape(article.get_absolute_url())
-    parts = [
-        '<article class="article-item">',
-        thumbnail_html(article, href),
-        f'<{heading} class="article-item-title"><a href="{href}">{title}</a></{heading}>',
-        f'<p class="meta">{" ".join(meta)}</p>',
-    ]
-    snippet = getattr(article, "snippet", None)
-    if snippet:
-        parts.append(f'<p class="summary snippet">{snippet}</p>')
-    elif article.summary and not compact:
-        parts.append(f'<p class="summary">{escape(article.summary)}</p>')
+    before = "\n".join(
+        [
+            '<article class="article-item">',
+            thumbnail_html(article, href),
+            f'<{heading} class="article-item-title"><a href="{href}">',
+        ]
+    )
+    after_title = f'</a></{heading}>\n<p class="meta">{" ".join(meta)}</p>'
+    summary = ""
+    if article.summary and not compact:
+        summary = f'<p class="summary">{escape(article.summary)}</p>'
+    end = []
     if not compact and article.topic_links:
         links = "".join(
             f'<li><a href="{escape(url_of("articles:topic-detail", slug))}">{escape(name)}</a></li>'
             for slug, name in article.topic_links
         )
-        parts.append(f'<ul class="tags" aria-label="{topics_label}">{links}</ul>')
-    parts.append("</article>")
-    return "\n".join(parts)
+        end.append(f'<ul class="tags" aria-label="{topics_label}">{links}</ul>')
+    end.append("</article>")
+    return before, after_title, summary, "\n".join(end)
 
 
 @register.simple_tag
