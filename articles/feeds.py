@@ -100,11 +100,14 @@ class StoryFeed(Feed):
     feed_type = Rss201rev2Feed
     language = FEED_LANGUAGE
 
+    #: The model of the feed's subject (a place, topic, organisation); None: the site.
+    model = None
+
     def get_object(self, request, slug=None):
         return FeedSubject(request, self.get_subject(slug))
 
     def get_subject(self, slug):
-        return None
+        return None if self.model is None else get_object_or_404(self.model, slug=slug)
 
     # --- The feed ---------------------------------------------------------------------
 
@@ -114,7 +117,7 @@ class StoryFeed(Feed):
         return f"{subject.obj.name} - {settings.SITE_NAME}"
 
     def page_url(self, subject):
-        return reverse("articles:home")
+        return reverse("articles:home") if subject.obj is None else subject.obj.get_absolute_url()
 
     def link(self, subject):
         return absolute(subject.request, self.page_url(subject))
@@ -207,11 +210,7 @@ class StoryAtomFeed(AtomMixin, StoryFeed):
 class PlaceFeed(StoryFeed):
     """The newest stories of a place and of every place below it."""
 
-    def get_subject(self, slug):
-        return get_object_or_404(Place, slug=slug)
-
-    def page_url(self, subject):
-        return subject.obj.get_absolute_url()
+    model = Place
 
     def description(self, subject):
         return gettext("The newest stories from %(place)s and the places within it.") % {
@@ -233,11 +232,7 @@ class PlaceAtomFeed(AtomMixin, PlaceFeed):
 class TopicFeed(StoryFeed):
     """The newest stories on a topic."""
 
-    def get_subject(self, slug):
-        return get_object_or_404(Topic, slug=slug)
-
-    def page_url(self, subject):
-        return subject.obj.get_absolute_url()
+    model = Topic
 
     def description(self, subject):
         return gettext("The newest stories on %(topic)s.") % {"topic": subject.obj.name}
@@ -253,11 +248,7 @@ class TopicAtomFeed(AtomMixin, TopicFeed):
 class OrganisationFeed(StoryFeed):
     """The newest stories that mention an organisation."""
 
-    def get_subject(self, slug):
-        return get_object_or_404(Organisation, slug=slug)
-
-    def page_url(self, subject):
-        return subject.obj.get_absolute_url()
+    model = Organisation
 
     def description(self, subject):
         return gettext("The newest stories that mention %(organisation)s.") % {

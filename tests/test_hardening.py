@@ -295,8 +295,8 @@ def test_readers_get_pages_when_the_cache_does_not_answer(client, site, settings
     def broken(*args, **kwargs):
         raise ConnectionError("Redis is down")
 
-    monkeypatch.setattr(cache, "get", broken)
-    monkeypatch.setattr(cache, "set", broken)
+    for method in ("get", "set", "get_many", "set_many"):  # pages and kept values
+        monkeypatch.setattr(cache, method, broken)
     for url in ("/", "/articles/", "/places/zhejiang/", site.story.get_absolute_url()):
         assert client.get(url).status_code == 200, url
 

@@ -23,17 +23,7 @@ def cached(request, key, compute):
     Without a content state on the request (a view called outside the middleware) it is
     simply computed.
     """
-    state = getattr(request, "content_state", None)
-    if state is None:
-        return compute()
-    cache_key = f"counts:{state.version}:{_digest(key)}"
-    value = safe_cache_get(cache_key)
-    if value is None:
-        value = compute()
-        seconds = state.seconds_left(COUNTS_SECONDS)
-        if seconds:
-            safe_cache_set(cache_key, value, seconds)
-    return value
+    return cached_many(request, [key], lambda missing: {key: compute()})[key]
 
 
 def cached_many(request, keys, compute):
