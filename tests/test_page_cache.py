@@ -218,6 +218,10 @@ CHANGES = [
     (retitle_event, "/places/linhai/"),
     (rename_organisation, "/places/zhejiang/"),
     (change_story_title, "/organisations/ceshiyanjing/"),
+    # The front page's lists: lead and latest stories, upcoming events, clusters.
+    (change_story_title, "/"),
+    (retitle_event, "/"),
+    (rename_place, "/"),
 ]
 
 
