@@ -222,6 +222,9 @@ CHANGES = [
     (change_story_title, "/"),
     (retitle_event, "/"),
     (rename_place, "/"),
+    # A story page's surroundings: related, previous and next stories, topics.
+    (add_story, "STORY"),
+    (rename_topic, "STORY"),
 ]
 
 
@@ -302,6 +305,25 @@ def test_a_scheduled_story_appears_at_its_time_with_no_write(client, site):
     time.sleep((soon.published_at - timezone.now()).total_seconds() + 0.05)
     source, html = get(client, "/")
     assert source == "miss" and soon.title in html
+
+
+def test_a_scheduled_story_appears_at_its_time_in_kept_values(client, site, settings):
+    """With the page cache off, values kept under the version (a story page's related and
+    next stories, a place's newest stories) expire at the next publication too."""
+    settings.PAGE_CACHE_SECONDS = 0
+    soon = ArticleFactory(
+        title="两秒后发布的杜桥新闻",
+        place=site.places.duqiao,
+        published_at=timezone.now() + dt.timedelta(seconds=2),
+    )
+    urls = [site.story.get_absolute_url(), "/places/duqiao/"]
+    for url in urls:
+        get(client, url)
+        assert soon.title not in get(client, url)[1]
+
+    time.sleep((soon.published_at - timezone.now()).total_seconds() + 0.05)
+    for url in urls:
+        assert soon.title in get(client, url)[1], url
 
 
 def test_nothing_is_kept_past_the_next_publication_or_midnight():

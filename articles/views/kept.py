@@ -23,7 +23,13 @@ def cached(request, key, compute):
     Without a content state on the request (a view called outside the middleware) it is
     simply computed.
     """
-    return cached_many(request, [key], lambda missing: {key: compute()})[key]
+    return cached_each(request, {key: compute})[key]
+
+
+def cached_each(request, computes):
+    """``{key: value}`` for each of ``computes`` (``{key: function}``), kept like
+    ``cached()``, all read in one cache request."""
+    return cached_many(request, list(computes), lambda missing: {k: computes[k]() for k in missing})
 
 
 def cached_many(request, keys, compute):

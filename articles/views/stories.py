@@ -19,13 +19,12 @@ from ..filters import ArticleFilter
 from ..models import Article, Place
 from ..models.story_queries import pks_by_source
 from .facets import FacetCounter
-from .kept import cached_many
+from .kept import cached_each, cached_many
 from .lists import (
     CappedPaginator,
     FilteredListMixin,
     PublishableDetailMixin,
     page_meta,
-    place_trail,
 )
 
 #: Filters a search keeps as hidden fields when the reader changes the words or dates.
@@ -149,39 +148,58 @@ class ArticleDetailView(PublishableDetailMixin, DetailView):
             },
         )
 
+    def surroundings(self, article):
+        """The story's topics, organisations, related stories, previous and next story and
+        its place's trail, kept under the content version (one cache request): they
+        change only with a change or a scheduled publication, and finding them is most
+        of the page's queries."""
+
+        def compute():
+            published = Article.objects.published()
+            # The outer bound on published_at alone lets the database start reading the
+            # date index at this story instead of at the newest one.
+            at = article.published_at
+            newer = Q(published_at__gte=at) & (
+                Q(published_at__gt=at) | Q(published_at=at, pk__gt=article.pk)
+            )
+            older = Q(published_at__lte=at) & (
+                Q(published_at__lt=at) | Q(published_at=at, pk__lt=article.pk)
+            )
+            topics = list(article.topics.all())
+            related = Article.objects.related_to(article, topics, keep=self.kept_candidates)
+            return {
+                "topics": topics,
+                "organisations": list(article.organisations.all()),
+                "related": list(related.for_list()),
+                "previous_article": published.filter(older)
+                .newest_first()
+                .only("pk", "slug", "title")
+                .first(),
+                "next_article": published.filter(newer)
+                .order_by("published_at", "pk")
+                .only("pk", "slug", "title")
+                .first(),
+            }
+
+        computes = {("story-page", article.pk): compute}
+        if article.place_id:
+            # Shared by every story of the place (``place_trail``), read in the same request.
+            computes["place-trail", article.place_id] = article.place.trail
+        kept = cached_each(self.request, computes)
+        return {
+            **kept["story-page", article.pk],
+            "place_trail": kept.get(("place-trail", article.place_id), []),
+        }
+
     def get_context_data(self, **kwargs):
         article = self.object
-        published = Article.objects.published()
-        # The outer bound on published_at alone lets the database start reading the
-        # date index at this story instead of at the newest one.
-        at = article.published_at
-        newer = Q(published_at__gte=at) & (
-            Q(published_at__gt=at) | Q(published_at=at, pk__gt=article.pk)
-        )
-        older = Q(published_at__lte=at) & (
-            Q(published_at__lt=at) | Q(published_at=at, pk__lt=article.pk)
-        )
-        topics = list(article.topics.all())
         return super().get_context_data(
-            topics=topics,
-            organisations=list(article.organisations.all()),
-            place_trail=place_trail(self.request, article.place),
-            related=list(
-                Article.objects.related_to(article, topics, keep=self.kept_candidates).for_list()
-            ),
+            **self.surroundings(article),
             # Readers are counted by a beacon from the page (articles/readcounts.py), so
             # that cached pages count too and robots, which run no script, do not.
             read_url=reverse("articles:article-read", args=[article.pk])
             if article.is_published and not self.request.user.is_authenticated
             else "",
-            previous_article=published.filter(older)
-            .newest_first()
-            .only("pk", "slug", "title")
-            .first(),
-            next_article=published.filter(newer)
-            .order_by("published_at", "pk")
-            .only("pk", "slug", "title")
-            .first(),
             meta=page_meta(
                 self.request,
                 article.title,
