@@ -14,6 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from portal import release
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -137,6 +139,8 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# Nothing made by other code is ever read back: a deploy starts afresh (portal/release.py).
+CACHES["default"]["KEY_PREFIX"] = release.fingerprint(BASE_DIR)
 
 # Whole pages for anonymous readers, at most this many seconds (0: off); never past a
 # change or the next scheduled publication (portal/pagecache.py, docs/caching.md).

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles.admin.publishing import publish, unpublish
 from articles.models import Article, ContentState, ContentVersion, Status
+from portal import release
 from portal.pagecache import PageCacheMiddleware
 from portal.script import SCRIPT_COOKIE, TRADITIONAL
 
@@ -364,3 +365,36 @@ def test_a_search_page_is_cached_like_any_other(client, site):
     url = "/search/?q=" + quote("眼镜")
     html = cached_page(client, url)
     assert "<mark>眼镜</mark>" in html
+
+
+# --- A deploy -----------------------------------------------------------------------------------
+
+
+def test_every_cache_key_carries_the_fingerprint_of_the_code(settings):
+    from django.core.cache import cache
+
+    prefix = release.fingerprint(settings.BASE_DIR)
+    assert settings.CACHES["default"]["KEY_PREFIX"] == prefix
+    assert cache.make_key("anything").startswith(f"{prefix}:")
+
+
+def test_the_fingerprint_changes_with_any_file_pages_are_made_of(tmp_path):
+    """After a deploy nothing the previous code made is read back: not its pages, not
+    values kept in a shape the new code no longer has."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "articles" / "__pycache__").mkdir(parents=True)
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>{{ story.title }}</p>")
+    (tmp_path / "articles" / "views.py").write_text("x = 1\n")
+    (tmp_path / "requirements.txt").write_text("Django==5.2.8\n")
+    before = release.fingerprint(tmp_path)
+
+    (tmp_path / "articles" / "__pycache__" / "views.cpython-311.pyc").write_bytes(b"\0")
+    (tmp_path / "README.md").write_text("not part of a page")
+    assert release.fingerprint(tmp_path) == before
+
+    page.write_text("<p>{{ story.title }} · {{ story.place }}</p>")
+    changed = release.fingerprint(tmp_path)
+    assert changed != before
+    (tmp_path / "requirements.txt").write_text("Django==5.2.9\n")
+    assert release.fingerprint(tmp_path) not in (before, changed)
