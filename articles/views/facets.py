@@ -160,9 +160,12 @@ def place_counts(per_path, places):
 def published_place_counts(request, model_rows, name):
     """Counts by place path of every published row of a kind (stories, events), cached:
     the place tree, the front page's clusters and a place's sub-places share them."""
-    return cached(
-        request, ("place-paths", name), lambda: dict(grouped_counts(model_rows, "place__path"))
-    )
+    return cached(request, *place_counts_entry(model_rows, name))
+
+
+def place_counts_entry(model_rows, name):
+    """(key, compute) of ``published_place_counts``, to read it with other kept values."""
+    return ("place-paths", name), lambda: dict(grouped_counts(model_rows, "place__path"))
 
 
 def topic_counts(request, limit=None):

@@ -12,11 +12,12 @@ from .facets import (
     FacetOption,
     in_tree_order,
     place_counts,
+    place_counts_entry,
     published_place_counts,
     related_counts,
 )
-from .kept import cached
-from .lists import kept_stories, page_meta
+from .kept import cached_each
+from .lists import page_meta
 
 
 class PlaceListView(TemplateView):
@@ -47,42 +48,41 @@ class PlaceDetailView(DetailView):
         place = self.object
         published = Article.objects.published()
         articles = published.in_place(place)
-        per_path = published_place_counts(self.request, published, "stories")
         events = Event.objects.published().in_place(place).select_related("place")
-        article_count = cached(
-            self.request, ("place-count", place.pk), lambda: search.capped_count(articles)
-        )
-        stories = reverse("articles:article-list")
-        # The twelve topics with most stories here, listed by pinyin.
-        topics = cached(
+        paths_key, paths = place_counts_entry(published, "stories")
+        # Everything the page lists, the same for every reader until something changes,
+        # in one cache request (docs/caching.md).
+        kept = cached_each(
             self.request,
-            ("place-topics", place.pk),
-            lambda: related_counts(articles, "topics", "slug", "name", limit=12),
-        )
-        # The rest of the page, the same for every reader until something changes.
-        around = cached(
-            self.request,
-            ("place-around", place.pk),
-            lambda: {
-                "ancestors": place.ancestors(),
-                "children": list(place.children.order_by("sort_key", "pk")),
-                "upcoming_events": list(events.upcoming()[:6]),
-                "past_events": list(events.past()[:6]),
-                "organisations": list(
-                    Organisation.objects.in_place(place)
-                    .select_related("place")
-                    .order_by("sort_key", "pk")[:15]
+            {
+                paths_key: paths,
+                ("place-count", place.pk): lambda: search.capped_count(articles),
+                # The twelve topics with most stories here, listed by pinyin.
+                ("place-topics", place.pk): lambda: related_counts(
+                    articles, "topics", "slug", "name", limit=12
                 ),
+                ("place-around", place.pk): lambda: {
+                    "ancestors": place.ancestors(),
+                    "children": list(place.children.order_by("sort_key", "pk")),
+                    "articles": list(published.newest_in_place(place, 12).for_list()),
+                    "upcoming_events": list(events.upcoming()[:6]),
+                    "past_events": list(events.past()[:6]),
+                    "organisations": list(
+                        Organisation.objects.in_place(place)
+                        .select_related("place")
+                        .order_by("sort_key", "pk")[:15]
+                    ),
+                },
             },
         )
+        around, article_count = kept["place-around", place.pk], kept["place-count", place.pk]
+        stories = reverse("articles:article-list")
         return super().get_context_data(
             ancestors=around["ancestors"],
-            children=place_counts(per_path, around["children"]),
+            children=place_counts(kept[paths_key], around["children"]),
             article_count=min(article_count, search.COUNT_CAP),
             article_count_capped=article_count > search.COUNT_CAP,
-            articles=kept_stories(
-                self.request, ("place-newest", place.pk), published.newest_in_place(place, 12), 12
-            ),
+            articles=around["articles"],
             upcoming_events=around["upcoming_events"],
             past_events=around["past_events"],
             organisations=around["organisations"],
@@ -93,7 +93,7 @@ class PlaceDetailView(DetailView):
                     n,
                     href=f"{stories}?{urlencode({'place': place.slug, 'topic': slug})}",
                 )
-                for slug, name, n in topics
+                for slug, name, n in kept["place-topics", place.pk]
             ],
             meta=page_meta(
                 self.request,
