@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib import admin
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
@@ -267,6 +268,27 @@ def test_every_kind_of_change_shows_at_once_with_the_page_cache_off(
     shown = change(site)
     assert shown not in before
     assert shown in get(client, url)[1]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/articles/",
+        "/articles/?place=zhejiang&topic=TOPIC&organisation=ceshiyanjing&page=1",
+        "/search/?q=眼镜&sort=popular",
+    ],
+)
+def test_a_warm_story_list_reads_the_cache_twice(client, site, settings, monkeypatch, url):
+    """Facet counts, the count and the page's ids in one cache request (``prefetch``),
+    then the story items: no value is read on its own (each read is a round trip)."""
+    settings.PAGE_CACHE_SECONDS = 0
+    url = url.replace("TOPIC", quote(site.glasses.slug))
+    get(client, url)
+    reads, read = [], cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(len(keys)) or read(keys))
+    get(client, url)
+    facets_count_and_page, items = reads  # exactly two reads
+    assert facets_count_and_page == 6 and items >= 1
 
 
 def test_kept_story_items_follow_the_language_and_never_the_search(client, site, settings):

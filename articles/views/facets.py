@@ -189,9 +189,12 @@ class FacetCounter:
         self.list_name = list_name
         self.searching = bool(filterset.search_terms())
 
+    def key(self, facet):
+        """The key its counts are kept under (to ``prefetch`` them)."""
+        return (self.list_name, facet, self.filterset.key_without(facet))
+
     def _cached(self, facet, compute):
-        key = (self.list_name, facet, self.filterset.key_without(facet))
-        return cached(self.request, key, compute)
+        return cached(self.request, self.key(facet), compute)
 
     def _rows(self, name):
         """(rows to count, whether they are complete): the list without filter ``name``;

@@ -34,29 +34,69 @@ def cached_each(request, computes):
 
 def cached_many(request, keys, compute):
     """``{key: value}`` for ``keys`` (tuples of plain values), kept like ``cached()``: one
-    cache read for all of them; ``compute(missing)`` returns ``{key: value}`` for the keys
-    the cache did not have, which are then kept (one write)."""
+    cache read for all of them (none for those ``prefetch`` read); ``compute(missing)``
+    returns ``{key: value}`` for the keys the cache did not have, which are then kept
+    (one write)."""
     state = getattr(request, "content_state", None)
     if state is None:
         return compute(list(keys))
-    names = {key: f"counts:{state.version}:{_digest(key)}" for key in keys}
-    try:
-        found = cache.get_many(list(names.values()))
-    except Exception:  # noqa: BLE001 - as safe_cache_get
-        logger.warning("cache get_many failed", exc_info=True)
-        found = {}
-    values = {key: found[name] for key, name in names.items() if name in found}
+    memo = _memo(request)
+    values = {key: memo[key] for key in keys if memo.get(key, _ABSENT) is not _ABSENT}
+    unread = [key for key in keys if key not in memo]
+    if unread:
+        values.update(_read(state, unread))
     missing = [key for key in keys if key not in values]
     if missing:
         computed = compute(missing)
         values.update(computed)
+        memo.update(computed)
         seconds = state.seconds_left(COUNTS_SECONDS)
         if seconds:
             try:
-                cache.set_many({names[key]: value for key, value in computed.items()}, seconds)
+                cache.set_many({_name(state, key): v for key, v in computed.items()}, seconds)
             except Exception:  # noqa: BLE001
                 logger.warning("cache set_many failed", exc_info=True)
     return values
+
+
+def prefetch(request, keys):
+    """Read the kept values of ``keys``, which the rest of the request will ask for, in one
+    cache request: each later ``cached()`` of them then costs no round trip (a key not
+    found is computed when it is asked for, as usual). A round trip to Redis costs about
+    0.3 ms; a list page asks for six values at three places in the code."""
+    state = getattr(request, "content_state", None)
+    if state is None or not keys:
+        return
+    found = _read(state, keys)
+    _memo(request).update({key: found.get(key, _ABSENT) for key in keys})
+
+
+#: In a request's memo: read from the cache, not found there.
+_ABSENT = object()
+
+
+def _memo(request):
+    """What this request has read or computed already: ``{key: value or _ABSENT}``."""
+    try:
+        return request._kept_values
+    except AttributeError:
+        request._kept_values = {}
+        return request._kept_values
+
+
+def _read(state, keys):
+    """``{key: value}`` of ``keys`` found in the cache (nothing when it does not answer)."""
+    names = {_name(state, key): key for key in keys}
+    try:
+        found = cache.get_many(list(names))
+    except Exception:  # noqa: BLE001 - as safe_cache_get
+        logger.warning("cache get_many failed", exc_info=True)
+        return {}
+    return {names[name]: value for name, value in found.items()}
+
+
+def _name(state, key):
+    return f"counts:{state.version}:{_digest(key)}"
 
 
 def _digest(key):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from .. import roles, search
 from ..models import Article
-from .kept import cached
+from .kept import cached, prefetch
 
 #: Longer page numbers are not pages; they are refused before any query.
 MAX_PAGE_NUMBER_LENGTH = 6
@@ -109,14 +109,25 @@ class CappedPaginator(Paginator):
     it; "more than 1,000 stories" is what a reader needs, and older stories are one
     date filter away (the last page links to them). With a ``request`` and a
     ``cache_key`` the count (and a search's ranked matches) is kept in the cache under
-    the content version.
+    the content version. Kept page ids are read again from ``rows`` (default: the list
+    itself): the ids are the list's already, and a plain queryset spares the database
+    and Django the filters' joins.
     """
 
     def __init__(
-        self, object_list, per_page, *, request=None, cache_key=None, page_key=None, **kwargs
+        self,
+        object_list,
+        per_page,
+        *,
+        request=None,
+        cache_key=None,
+        page_key=None,
+        rows=None,
+        **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
         self.request, self.cache_key, self.page_key = request, cache_key, page_key
+        self.rows = rows
 
     def page(self, number):
         """The page, its rows found again by their ids when a request for the same list,
@@ -133,12 +144,19 @@ class CappedPaginator(Paginator):
             fetched.extend(self.object_list[bottom:top])
             return [row.pk for row in fetched]
 
-        ids = cached(self.request, (*self.page_key, number, self.per_page), compute)
+        key = self.page_cache_key(self.page_key, number, self.per_page)
+        ids = cached(self.request, key, compute)
         if not fetched and ids:
-            again = self.object_list.order_by().filter(pk__in=ids)
+            rows = self.object_list if self.rows is None else self.rows
+            again = rows.order_by().filter(pk__in=ids)
             by_pk = {row.pk: row for row in again}
             fetched = [by_pk[pk] for pk in ids if pk in by_pk]
         return self._get_page(fetched, number, self)
+
+    @staticmethod
+    def page_cache_key(page_key, number, per_page):
+        """The key page ``number``'s ids are kept under (to ``prefetch`` them)."""
+        return (*page_key, number, per_page)
 
     @cached_property
     def _capped_count(self):
@@ -163,14 +181,20 @@ class CappedPaginator(Paginator):
         return self._capped_count > search.COUNT_CAP
 
 
-def paginate(request, paginator):
-    """The requested page; a page number that is not a page is a 400 with a message."""
+def page_number(request):
+    """The page number asked for (1 when none); one that is not a number is a 400."""
     raw = request.GET.get("page") or "1"
     # isdigit() alone accepts "²", which int() refuses.
     if len(raw) > MAX_PAGE_NUMBER_LENGTH or not (raw.isascii() and raw.isdigit()):
         raise BadRequest(gettext("“%(page)s” is not a page number.") % {"page": raw[:20]})
+    return int(raw)
+
+
+def paginate(request, paginator):
+    """The requested page; a page number that is not a page is a 400 with a message."""
+    raw = page_number(request)
     try:
-        return paginator.page(int(raw))
+        return paginator.page(raw)
     except InvalidPage:
         if getattr(paginator, "capped", False):
             raise BadRequest(
@@ -215,6 +239,10 @@ class FilteredListMixin(PaginatedListMixin):
     def facets(self):
         return []
 
+    def kept_keys(self):
+        """Keys of the kept values the page will read (``prefetch``): read at once."""
+        return []
+
     def get_filterset(self):
         return self.filterset_class(
             self.request.GET or None, queryset=self.base_queryset(), request=self.request
@@ -226,6 +254,7 @@ class FilteredListMixin(PaginatedListMixin):
             self.object_list = self.filterset.queryset.none()
             context = self.get_context_data(filter_errors=True)
             return self.render_to_response(context, status=400)
+        prefetch(request, self.kept_keys())
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

@@ -25,6 +25,7 @@ from .lists import (
     FilteredListMixin,
     PublishableDetailMixin,
     page_meta,
+    page_number,
 )
 
 #: Filters a search keeps as hidden fields when the reader changes the words or dates.
@@ -54,24 +55,44 @@ class ArticleListView(FilteredListMixin, ListView):
         return ""
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        # A search keeps its ranked matches with the count, so the sort is part of the key.
-        sort = self.filterset.selected("sort") if self.filterset.search_terms() else ""
-        filters = self.filterset.key_without(None)
         return CappedPaginator(
             queryset,
             per_page,
             request=self.request,
-            cache_key=("stories", "count", filters, sort),
-            page_key=("stories", "page", filters, self.filterset.selected("sort")),
+            cache_key=self.count_key(),
+            page_key=self.page_key(),
+            rows=Article.objects.published().for_list(body=bool(self.query_text)),
             **kwargs,
         )
+
+    def count_key(self):
+        # A search keeps its ranked matches with the count, so the sort is part of the key.
+        sort = self.filterset.selected("sort") if self.filterset.search_terms() else ""
+        return ("stories", "count", self.filterset.key_without(None), sort)
+
+    def page_key(self):
+        filters = self.filterset.key_without(None)
+        return ("stories", "page", filters, self.filterset.selected("sort"))
 
     def get_meta_title(self):
         chips = "、".join(str(value) for _name, _label, value in self.filterset.active)
         return gettext("News") + (f": {chips}" if chips else "")
 
+    def facet_counter(self):
+        return FacetCounter(self.request, self.filterset, list_name="stories")
+
+    def kept_keys(self):
+        """Facet counts, the count and the page's ids: one cache request (the facet names
+        are those of ``facets()``; a test checks that nothing else is read)."""
+        counter, number = self.facet_counter(), page_number(self.request)
+        return [
+            *(counter.key(name) for name in ("place", "topic", "organisation", "event")),
+            self.count_key(),
+            CappedPaginator.page_cache_key(self.page_key(), number, self.paginate_by),
+        ]
+
     def facets(self):
-        counter = FacetCounter(self.request, self.filterset, list_name="stories")
+        counter = self.facet_counter()
         return [
             counter.place(Place.objects.all(), title=_("Place")),
             counter.related("topic", "topics", title=_("Topic"), limit=30),
