@@ -21,12 +21,36 @@ from .models import Article, Event, Organisation, OrganisationKind, Place, Topic
 MAX_VALUE_LENGTH = 100
 
 
+#: Rows found by slug under one content version, in this process: ``{"version": v,
+#: "rows": {(model label, slug): row}}``. Places, topics and organisations change only
+#: with a new version; a filtered list looks up one to three of them per request.
+_FOUND = {"version": None, "rows": {}}
+_FOUND_MAX = 2000
+
+
+def _found_rows(state):
+    if _FOUND["version"] != state.version or len(_FOUND["rows"]) > _FOUND_MAX:
+        _FOUND.update(version=state.version, rows={})
+    return _FOUND["rows"]
+
+
 class BoundedSlugChoiceField(django_filters.fields.ModelChoiceField):
-    """Looks a row up by slug, refusing absurd values before touching the database."""
+    """Looks a row up by slug, refusing absurd values before touching the database.
+
+    With ``remember`` (for a queryset of all the model's rows, none hidden until a set
+    time) and the request's content state (``content_state``, set by
+    ``FacetedFilterSet``), a row found is remembered in this process until the version
+    changes.
+    """
 
     default_error_messages = {
         "invalid_choice": _("“%(value)s” is not one we know. It may have been renamed or removed.")
     }
+    content_state = None
+
+    def __init__(self, *args, remember=True, **kwargs):
+        self.remember = remember
+        super().__init__(*args, **kwargs)
 
     def to_python(self, value):
         if value and len(value) > MAX_VALUE_LENGTH:
@@ -34,6 +58,14 @@ class BoundedSlugChoiceField(django_filters.fields.ModelChoiceField):
                 _("The value is too long (at most %(n)d characters).") % {"n": MAX_VALUE_LENGTH},
                 code="too_long",
             )
+        if not (self.remember and self.content_state and value):
+            return self._look_up(value)
+        rows, key = _found_rows(self.content_state), (self.queryset.model._meta.label, value)
+        if key not in rows:
+            rows[key] = self._look_up(value)
+        return rows[key]
+
+    def _look_up(self, value):
         try:
             return super().to_python(value)
         except forms.ValidationError as error:
@@ -88,6 +120,13 @@ class FacetedFilterSet(django_filters.FilterSet):
     Facet counts use it: the counts next to the places are those of the stories
     matching every other active filter, so a reader sees what each choice gives.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        state = getattr(self.request, "content_state", None)
+        for field in self.form.fields.values():
+            if isinstance(field, BoundedSlugChoiceField):
+                field.content_state = state
 
     def qs_without(self, excluded):
         """The base queryset narrowed by every active filter except ``excluded``."""
@@ -163,9 +202,11 @@ class ArticleFilter(FacetedFilterSet):
     )
     event = SlugFilter(
         label=_("Event"),
-        # A callable, so "published" is decided per request, not at import time.
+        # A callable, so "published" is decided per request, not at import time; not
+        # remembered, as an event may be taken down at a set time without a new version.
         queryset=lambda request: Event.objects.published(),
         field_name="event",
+        remember=False,
     )
     date_from = DayBoundFilter(label=_("From"), field_name="published_at")
     date_to = DayBoundFilter(label=_("To"), field_name="published_at", end_of_day=True)

@@ -259,6 +259,23 @@ def test_unpublished_events_are_hidden_but_previewable(client, editor, places, t
     assert response["X-Robots-Tag"] == "noindex"
 
 
+@pytest.mark.parametrize("kind", ["place", "topic", "organisation"])
+def test_a_changed_slug_filters_at_once_and_the_old_one_is_refused(client, site, kind):
+    """Rows found by slug are remembered in the process under the content version
+    (articles/filters.py): a new slug works, and the old one is a 400, at once."""
+    row = {"place": site.places.duqiao, "topic": site.glasses, "organisation": site.company}[kind]
+    old = row.slug
+    assert client.get("/articles/", {kind: old}).status_code == 200
+    assert client.get("/articles/", {kind: old}).status_code == 200  # remembered
+
+    row.slug = f"{old}-new"
+    row.save()
+    assert client.get("/articles/", {kind: old}).status_code == 400
+    response = client.get("/articles/", {kind: row.slug})
+    assert response.status_code == 200
+    assert site.story.title in response.content.decode()
+
+
 # --- Story URLs ------------------------------------------------------------------------------
 
 
