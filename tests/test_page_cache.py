@@ -227,6 +227,9 @@ CHANGES = [
     # A story page's surroundings: related, previous and next stories, topics.
     (add_story, "STORY"),
     (rename_topic, "STORY"),
+    # An organisation page's event roles and place trail.
+    (retitle_event, "/organisations/ceshiyanjing/"),
+    (rename_place, "/organisations/ceshiyanjing/"),
 ]
 
 

@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
-from ..models import url_of
+from ..models import OrganisationKind, url_of
 from ..models.story_queries import topic_links
 from ..views.facets import FacetOption
 from ..views.kept import cached_many
@@ -198,11 +198,14 @@ def _event_item(event):
 @register.simple_tag
 def organisation_items(organisations, heading="h3"):
     """A list item per organisation: its name, kind and place."""
+    # Translated once: get_kind_display() rebuilds the choices (and translates every
+    # label) on each call.
+    kinds = {value: escape(label) for value, label in OrganisationKind.choices}
     return mark_safe(  # noqa: S308
         "".join(
             f'<article class="organisation-item">\n<{heading} class="organisation-item-title">'
             f'<a href="{escape(o.get_absolute_url())}">{escape(o.name)}</a></{heading}>\n'
-            f'<p class="meta">{escape(o.get_kind_display())}'
+            f'<p class="meta">{kinds.get(o.kind) or escape(o.kind)}'
             f"{' · ' + escape(o.place.name) if o.place_id else ''}</p>\n</article>\n"
             for o in organisations
         )

@@ -7,6 +7,7 @@ from django.views.generic import DetailView, ListView
 from ..filters import EventFilter
 from ..models import Article, Event, OrganiserRole, Place
 from .facets import FacetCounter
+from .kept import cached
 from .lists import FilteredListMixin, PublishableDetailMixin, page_meta, place_trail
 
 #: Stories listed on an event's page; the rest are one link away (the filtered list).
@@ -31,15 +32,27 @@ class EventListView(FilteredListMixin, ListView):
     def get_queryset(self):
         return super().get_queryset().past().select_related("place")
 
+    def facet_counter(self):
+        return FacetCounter(self.request, self.filterset, list_name="events")
+
+    def upcoming_key(self):
+        return ("events-upcoming", self.filterset.key_without(None))
+
+    def kept_keys(self):
+        return [self.facet_counter().key("place"), self.upcoming_key()]
+
     def facets(self):
-        counter = FacetCounter(self.request, self.filterset, list_name="events")
-        return [counter.place(Place.objects.filter(depth__lte=1), title=_("Place"))]
+        return [self.facet_counter().place(Place.objects.filter(depth__lte=1), title=_("Place"))]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if not kwargs.get("filter_errors"):
             base = self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
-            context["upcoming_events"] = list(base.upcoming().select_related("place"))
+            context["upcoming_events"] = cached(
+                self.request,
+                self.upcoming_key(),
+                lambda: list(base.upcoming().select_related("place")),
+            )
         return context
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from .. import roles, search
 from ..models import Article
-from .kept import cached, prefetch
+from .kept import cached, cached_each, prefetch
 
 #: Longer page numbers are not pages; they are refused before any query.
 MAX_PAGE_NUMBER_LENGTH = 6
@@ -47,18 +47,17 @@ def page_meta(request, title, description="", *, image=None, og_type="website", 
 def place_trail(request, place):
     """``place.trail()`` for breadcrumbs, kept under the content version: every story,
     event and organisation of the place shares it. [] without a place."""
-    if place is None:
-        return []
-    return cached(request, ("place-trail", place.pk), place.trail)
+    return trail_of(cached_each(request, trail_computes(place)), place)
 
 
-def kept_stories(request, key, stories, limit):
-    """The first ``limit`` of ``stories`` (an ordered queryset) for a list, found again by
-    their ids, which are kept under the content version and ``key``: finding them can
-    sort all of a province's or a large company's stories."""
-    ids = cached(request, key, lambda: list(stories.values_list("pk", flat=True)[:limit]))
-    by_pk = {a.pk: a for a in Article.objects.published().filter(pk__in=ids).for_list()}
-    return [by_pk[pk] for pk in ids if pk in by_pk]
+def trail_computes(place):
+    """``{key: compute}`` of ``place_trail``, to read it with a page's other kept values
+    in one ``cached_each``; ``trail_of(kept, place)`` then gives the trail."""
+    return {} if place is None else {("place-trail", place.pk): place.trail}
+
+
+def trail_of(kept, place):
+    return [] if place is None else kept["place-trail", place.pk]
 
 
 def can_preview(user, obj):

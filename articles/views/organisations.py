@@ -15,8 +15,8 @@ from ..filters import OrganisationFilter
 from ..models import Article, Event, EventOrganiser, Organisation, OrganisationKind, Place
 from ..text import sort_letter
 from .facets import FacetCounter
-from .kept import cached
-from .lists import FilteredListMixin, kept_stories, page_meta, place_trail
+from .kept import cached, cached_each
+from .lists import FilteredListMixin, page_meta, trail_computes, trail_of
 
 #: The jump index: "#" (names that begin with a digit, which sort first) and A to Z.
 LETTERS = ("#", *string.ascii_uppercase)
@@ -137,22 +137,23 @@ class OrganisationDetailView(DetailView):
             .order_by("-event__starts_on")
         )
         articles = Article.objects.published().mentioning(organisation)
-        article_count = cached(
-            self.request,
-            ("organisation-count", organisation.pk),
-            lambda: search.capped_count(articles),
-        )
+        # What the page lists, the same for every reader until something changes, in one
+        # cache request (docs/caching.md).
+        key = organisation.pk
+        computes = {
+            ("organisation-count", key): lambda: search.capped_count(articles),
+            ("organisation-page", key): lambda: {
+                "articles": list(articles.newest_first().for_list()[:20]),
+                "event_roles": list(roles),
+            },
+        }
+        kept = cached_each(self.request, {**computes, **trail_computes(organisation.place)})
+        article_count = kept["organisation-count", key]
         return super().get_context_data(
+            **kept["organisation-page", key],
             article_count=min(article_count, search.COUNT_CAP),
             article_count_capped=article_count > search.COUNT_CAP,
-            articles=kept_stories(
-                self.request,
-                ("organisation-newest", organisation.pk),
-                articles.newest_first(),
-                20,
-            ),
-            event_roles=list(roles),
-            place_trail=place_trail(self.request, organisation.place),
+            place_trail=trail_of(kept, organisation.place),
             meta=page_meta(
                 self.request,
                 organisation.name,

@@ -26,6 +26,8 @@ from .lists import (
     PublishableDetailMixin,
     page_meta,
     page_number,
+    trail_computes,
+    trail_of,
 )
 
 #: Filters a search keeps as hidden fields when the reader changes the words or dates.
@@ -202,15 +204,10 @@ class ArticleDetailView(PublishableDetailMixin, DetailView):
                 .first(),
             }
 
-        computes = {("story-page", article.pk): compute}
-        if article.place_id:
-            # Shared by every story of the place (``place_trail``), read in the same request.
-            computes["place-trail", article.place_id] = article.place.trail
+        # The trail is shared by every story of the place (``place_trail``).
+        computes = {("story-page", article.pk): compute, **trail_computes(article.place)}
         kept = cached_each(self.request, computes)
-        return {
-            **kept["story-page", article.pk],
-            "place_trail": kept.get(("place-trail", article.place_id), []),
-        }
+        return {**kept["story-page", article.pk], "place_trail": trail_of(kept, article.place)}
 
     def get_context_data(self, **kwargs):
         article = self.object
