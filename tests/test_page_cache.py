@@ -294,6 +294,17 @@ def test_a_warm_story_list_reads_the_cache_twice(client, site, settings, monkeyp
     assert facets_count_and_page == 6 and items >= 1
 
 
+def test_kept_search_highlights_follow_a_change(client, site, settings):
+    """A search's highlighted titles and snippets are kept per story and words under
+    the content version: an edit shows at once."""
+    settings.PAGE_CACHE_SECONDS = 0
+    url = "/search/?q=" + quote("联盟")
+    get(client, url)
+    assert "产业创新<mark>联盟</mark>成立" in get(client, url)[1]
+    change_story_title(site)
+    assert "杜桥眼镜<mark>联盟</mark>改名了" in get(client, url)[1]
+
+
 def test_kept_story_items_follow_the_language_and_never_the_search(client, site, settings):
     settings.PAGE_CACHE_SECONDS = 0
     assert "来源: 台州日报" in get(client, "/articles/")[1]

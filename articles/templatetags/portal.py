@@ -50,10 +50,9 @@ def article_items(context, articles, heading="h3", compact=False):
     the interface language, all of a page's in one cache read; the topics of the items
     made afresh are read in one query (``topic_links``)."""
     articles = list(articles)
-    language = get_language()
 
     def key(article):
-        return ("story-item", language, article.pk, heading, compact)
+        return item_key(article.pk, heading, compact)
 
     def make(keys):
         items = [by_key[k] for k in keys]
@@ -65,6 +64,12 @@ def article_items(context, articles, heading="h3", compact=False):
     by_key = {key(a): a for a in articles}
     parts = cached_many(context.get("request"), list(by_key), make)
     return mark_safe("".join(_article_item(a, parts[key(a)]) for a in articles))  # noqa: S308
+
+
+def item_key(pk, heading="h3", compact=False):
+    """The key story ``pk``'s item parts are kept under, in the interface language (a
+    view may ``prefetch`` the items it will show)."""
+    return ("story-item", get_language(), pk, heading, compact)
 
 
 def _article_item(article, parts):

@@ -18,8 +18,9 @@ from .. import images, readcounts, search
 from ..filters import ArticleFilter
 from ..models import Article, Place
 from ..models.story_queries import pks_by_source
+from ..templatetags.portal import item_key
 from .facets import FacetCounter
-from .kept import cached_each, cached_many
+from .kept import cached_each, cached_many, prefetch
 from .lists import (
     CappedPaginator,
     FilteredListMixin,
@@ -108,9 +109,7 @@ class ArticleListView(FilteredListMixin, ListView):
         context["query"] = q
         context["query_is_empty"] = bool(q) and not search.parse_query(q)
         if q and not context["query_is_empty"]:
-            for article in context["articles"]:
-                article.title_html = search.highlight(article.title, q, width=200)
-                article.snippet = search.highlight(f"{article.summary} {article.body}", q)
+            self.highlight(context["articles"], q)
         context["older_url"] = self.older_url(context["paginator"], context["page_obj"])
         context["hidden_params"] = [
             (name, self.request.GET[name][:100])
@@ -118,6 +117,27 @@ class ArticleListView(FilteredListMixin, ListView):
             if self.request.GET.get(name)
         ]
         return context
+
+    def highlight(self, articles, q):
+        """Each story's title and snippet with the words in <mark>, kept under the
+        content version per story and query (one cache request for the page): they are
+        most of a search page's work per story, the same on every page, sort and filter
+        of the same words."""
+        by_key = {("search-highlight", q, a.pk): a for a in articles}
+        # Read with the items the template shows (``article_items`` with heading h2).
+        prefetch(self.request, [*by_key, *(item_key(a.pk, "h2") for a in articles)])
+
+        def compute(keys):
+            return {
+                key: (
+                    search.highlight(by_key[key].title, q, width=200),
+                    search.highlight(f"{by_key[key].summary} {by_key[key].body}", q),
+                )
+                for key in keys
+            }
+
+        for key, (title_html, snippet) in cached_many(self.request, list(by_key), compute).items():
+            by_key[key].title_html, by_key[key].snippet = title_html, snippet
 
     def older_url(self, paginator, page):
         """On the last page of a capped list: the same list up to the day of its last
