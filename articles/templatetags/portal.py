@@ -10,12 +10,12 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 
 from ..models import OrganisationKind, url_of
 from ..models.story_queries import topic_links
 from ..views.facets import FacetOption
-from ..views.kept import cached_many
+from ..views.kept import cached_many, item_key
 from .pictures import thumbnail_html
 
 register = template.Library()
@@ -64,12 +64,6 @@ def article_items(context, articles, heading="h3", compact=False):
     by_key = {key(a): a for a in articles}
     parts = cached_many(context.get("request"), list(by_key), make)
     return mark_safe("".join(_article_item(a, parts[key(a)]) for a in articles))  # noqa: S308
-
-
-def item_key(pk, heading="h3", compact=False):
-    """The key story ``pk``'s item parts are kept under, in the interface language (a
-    view may ``prefetch`` the items it will show)."""
-    return ("story-item", get_language(), pk, heading, compact)
 
 
 def _article_item(article, parts):

@@ -10,6 +10,7 @@ import hashlib
 import logging
 
 from django.core.cache import cache
+from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,13 @@ def _read(state, keys):
 
 def _name(state, key):
     return f"counts:{state.version}:{_digest(key)}"
+
+
+def item_key(pk, heading="h3", compact=False):
+    """The key story ``pk``'s list item parts are kept under, in the interface language
+    (``article_items`` in articles/templatetags/portal.py; a view may ``prefetch`` the
+    items it will show)."""
+    return ("story-item", get_language(), pk, heading, compact)
 
 
 def _digest(key):
