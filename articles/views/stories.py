@@ -18,9 +18,8 @@ from .. import images, readcounts, search
 from ..filters import ArticleFilter
 from ..models import Article, Place
 from ..models.story_queries import pks_by_source
-from ..templatetags.portal import item_key
 from .facets import FacetCounter
-from .kept import cached_each, cached_many, prefetch
+from .kept import cached_each, cached_many, item_key, prefetch
 from .lists import (
     CappedPaginator,
     FilteredListMixin,
