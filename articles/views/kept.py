@@ -1,5 +1,7 @@
 """Values kept in the cache under the content version (docs/caching.md): facet counts,
-list totals and page ids, story items, a place's surroundings, related candidates.
+list totals and page ids, story items, search highlights, related candidates, and what
+the front, story, place and organisation pages and the events list show. A page reads
+its values in as few cache requests as it can (``cached_each``, ``prefetch``).
 
 A kept value is never served after a change (the version is in its key) nor past the
 next scheduled publication, take-down or midnight (``ContentState.seconds_left``). When
